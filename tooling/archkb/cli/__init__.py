@@ -1,0 +1,61 @@
+"""The `archkb` command line: argument parsing and dispatch; `main(argv) -> int`.
+
+The command modules (`cli/core.py`, ...) each register their subcommands and print;
+everything they do is one call into the library. Exit codes: 0 clean, 1 problems found,
+2 usage error (argparse's own code).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from archkb import __version__
+
+# Each module defines `register(commands, exports)`; order is the order of `archkb --help`.
+COMMAND_MODULES = ("core", "authoring", "site", "reviews", "adoption")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="archkb",
+        description="Architecture decision and review knowledge base for AI/ML systems, kept as code.",
+    )
+    parser.add_argument("--version", action="version", version=f"archkb {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    export = commands.add_parser("export", help="write records out in other formats")
+    exports = export.add_subparsers(dest="export_format", metavar="FORMAT")
+    exports.required = True
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"archkb.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"archkb.cli.{name}":
+                continue
+            raise
+        module.register(commands, exports)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one archkb command; returns the exit code instead of exiting."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
+        return int(exc.code or 0)
+    try:
+        return int(args.func(args))
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def run() -> None:
+    """Console-script entry point."""
+    sys.exit(main())
