@@ -94,3 +94,37 @@ CODES: dict[str, Code] = {
 
 def severity_of(code: str) -> Severity:
     return CODES[code].severity
+
+
+def checks_markdown() -> str:
+    """The text of `docs/reference/checks.md`: one line per code with an example."""
+    lines = [
+        "# Check codes",
+        "",
+        "Every problem `archkb check` reports has a stable code and a `file:line:col` position.",
+        "Errors fail the check (exit 1); warnings fail it only with `--strict`. This page is",
+        "generated from `tooling/archkb/codes.py` (`python -m archkb.codes --write`) and a",
+        "test keeps the two in step.",
+        "",
+        "| code | severity | meaning | example |",
+        "|---|---|---|---|",
+    ]
+    for code in sorted(CODES):
+        c = CODES[code]
+        example = c.example.replace("|", "\\|")
+        lines.append(f"| `{c.code}` | {c.severity.value} | {c.title} | `{example}` |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    import os
+    import sys
+
+    target = os.path.join("docs", "reference", "checks.md")
+    if "--write" in sys.argv:
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        with open(target, "w", encoding="utf-8") as fh:
+            fh.write(checks_markdown())
+        print(f"wrote {target}")
+    else:
+        sys.stdout.write(checks_markdown())

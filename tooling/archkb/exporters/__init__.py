@@ -1,0 +1,1 @@
+"""Exporters: the catalog, MADR Markdown, CSV and AWS Well-Architected custom lenses out of archkb."""

@@ -1,0 +1,1 @@
+"""Importers: existing Markdown decision logs (adr-tools, MADR, log4brains) into archkb records."""
