@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import os
 import random
 import sys
@@ -72,7 +73,7 @@ def pattern_yaml(i: int, rng: random.Random, n_patterns: int) -> tuple[str, str]
         "solution: " + block(paragraph(rng, 4)),
         "components:\n" + "".join(f"  - {{id: {c}, name: {q(rng.choice(WORDS))}, kind: service}}\n" for c in comps),
         "flows:\n" + "".join(f"  - {{from: {a}, to: {b}, label: {rng.choice(WORDS)}, mode: sync}}\n"
-                              for a, b in zip(comps, comps[1:])),
+                              for a, b in itertools.pairwise(comps)),
         "review_questions:\n  - {id: q1, text: " + q(sentence(rng, 10)[:-1] + "?") + ", severity: high}\n",
         "sources:\n  - {title: Synthetic source, url: 'https://example.org/source'}\n",
     ]

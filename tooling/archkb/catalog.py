@@ -1,14 +1,18 @@
 """Find every record file of a knowledge base, load and validate it, and index records by id.
 
 Each record keeps its source path beside it (positions stay out of the models); a source's
-node positions are recomputed only when a problem needs them. Validated records are cached
-in `.archkb_cache/` keyed on each file's content, so an unchanged knowledge base is not
-parsed again.
+node positions are recomputed only when a problem needs them. Parsed data is cached in
+`.archkb_cache/` keyed on each file's content, so unchanged files are not parsed again
+(plain data, not models: unpickling 10,000 pydantic models costs more than validating them
+again). Large knowledge bases are parsed on every core.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import hashlib
+import multiprocessing
 import os
 import pickle
 import tempfile
@@ -19,10 +23,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from archkb import __version__
-from archkb.config import KbConfig, load_config
+from archkb.config import CONFIG_FILE, KbConfig, load_config
 from archkb.models import KIND_BY_FOLDER, KINDS, Kind
 from archkb.problems import Position, Problem, error, warning
-from archkb.sources import MAX_FILE_BYTES, SCHEMA_COMMENT_PREFIX, SourceDoc, load_bytes, load_file
+from archkb.sources import MAX_FILE_BYTES, SCHEMA_COMMENT_PREFIX, SourceDoc, decode, load_bytes, load_file
 from archkb.validate import validate
 
 CACHE_DIR = ".archkb_cache"
@@ -67,8 +71,8 @@ class Catalog:
     stats: dict[str, int] = field(default_factory=dict)
 
     def records(self, kind: str | None = None) -> list[Any]:
-        """Valid records, optionally of one kind, sorted by id."""
-        out = [e.record for e in self.entries if e.record is not None and (kind is None or e.kind.name == kind)]
+        """Valid records (the first of a duplicated id), optionally of one kind, sorted by id."""
+        out = [e.record for e in self.by_id.values() if kind is None or e.kind.name == kind]
         return sorted(out, key=lambda r: r.id)
 
     def get(self, rid: str) -> Any | None:
@@ -114,33 +118,74 @@ def discover(root: str) -> tuple[list[tuple[Kind, str]], list[Problem]]:
     return found, problems
 
 
+@functools.lru_cache(maxsize=1)
 def _salt() -> bytes:
     """Changes whenever the tool or its schemas change, invalidating cached records."""
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
     for kind in sorted(KINDS):
         h.update(repr(sorted(KINDS[kind].model.model_fields)).encode())
     here = os.path.dirname(os.path.abspath(__file__))
-    for mod in ("sources.py", "validate.py", "catalog.py", "models/common.py", "models/decision.py",
-                "models/pattern.py", "models/checklist.py", "models/review.py"):
-        try:
-            st = os.stat(os.path.join(here, mod))
-            h.update(f"{mod}:{st.st_mtime_ns}:{st.st_size}".encode())
-        except OSError:
-            pass
+    for folder, _, names in sorted(os.walk(here)):
+        for name in sorted(names):
+            if name.endswith(".py"):
+                st = os.stat(os.path.join(folder, name))
+                h.update(f"{os.path.relpath(os.path.join(folder, name), here)}:{st.st_mtime_ns}:{st.st_size}".encode())
     return h.digest()
 
 
-def _read_cache(root: str) -> dict[str, tuple[bytes, Any, list[Problem]]]:
-    path = os.path.join(root, CACHE_DIR, _CACHE_FILE)
+@dataclass
+class Snapshot:
+    """The record files of a KB as read once: (kind, path, bytes, content digest), plus the config file's digest."""
+
+    root: str
+    files: list[tuple[Kind, str, bytes | None, bytes]]
+    problems: list[Problem]
+    config_digest: bytes
+
+    def key(self, *extra: str) -> bytes:
+        """One digest of every path and content (and `extra` context): equal keys mean equal input."""
+        h = hashlib.blake2b(_salt(), digest_size=16)
+        h.update(self.config_digest)
+        for _, rel, _, digest in self.files:
+            h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + digest)
+        for item in extra:
+            h.update(item.encode())
+        return h.digest()
+
+
+def snapshot(root: str) -> Snapshot:
+    """Read every record file once (bounded by the size limit) and digest it."""
+    root = os.path.abspath(root)
+    files, problems = discover(root)
+    out: list[tuple[Kind, str, bytes | None, bytes]] = []
+    for kind, rel in files:
+        try:
+            with open(os.path.join(root, rel), "rb") as fh:
+                raw: bytes | None = fh.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            raw = None
+        digest = hashlib.blake2b(raw or b"", digest_size=16).digest()
+        out.append((kind, rel, raw, digest))
     try:
-        with open(path, "rb") as fh:
-            salt, data = pickle.load(fh)
-    except Exception:  # a missing, stale or corrupt cache is simply rebuilt
-        return {}
-    return data if salt == _salt() else {}
+        with open(os.path.join(root, CONFIG_FILE), "rb") as fh:
+            config_digest = hashlib.blake2b(fh.read(MAX_FILE_BYTES), digest_size=16).digest()
+    except OSError:
+        config_digest = b""
+    return Snapshot(root, out, problems, config_digest)
 
 
-def _write_cache(root: str, data: dict[str, tuple[bytes, Any, list[Problem]]]) -> None:
+def read_cached(root: str, name: str, key: bytes) -> Any | None:
+    """A value stored by `write_cached` under the same key, or None."""
+    try:
+        with open(os.path.join(root, CACHE_DIR, name), "rb") as fh:
+            stored_key, value = pickle.load(fh)  # our own cache file, written by write_cached
+    except Exception:  # missing, stale or corrupt: recompute
+        return None
+    return value if stored_key == key else None
+
+
+def write_cached(root: str, name: str, key: bytes, value: Any) -> None:
+    """Store `value` in `.archkb_cache/NAME` atomically; a read-only checkout just is not cached."""
     folder = os.path.join(root, CACHE_DIR)
     try:
         os.makedirs(folder, exist_ok=True)
@@ -148,52 +193,93 @@ def _write_cache(root: str, data: dict[str, tuple[bytes, Any, list[Problem]]]) -
         if not os.path.exists(gitignore):
             with open(gitignore, "w", encoding="utf-8") as fh:
                 fh.write("*\n")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".catalog-", suffix=".tmp")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
-            pickle.dump((_salt(), data), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, os.path.join(folder, _CACHE_FILE))
+            pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, os.path.join(folder, name))
     except OSError:
-        pass  # a read-only checkout still checks; it just is not cached
+        pass
 
 
-def _load_entry(kind: Kind, rel: str, full: str, raw: bytes) -> tuple[Any, list[Problem], SourceDoc]:
-    doc = load_bytes(rel, raw)
+def _read_cache(root: str) -> dict[str, tuple[bytes, Any, list[Problem]]]:
+    return read_cached(root, _CACHE_FILE, _salt()) or {}
+
+
+def _write_cache(root: str, data: dict[str, tuple[bytes, Any, list[Problem]]]) -> None:
+    write_cached(root, _CACHE_FILE, _salt(), data)
+
+
+def _parse_chunk(chunk: list[tuple[str, bytes]]) -> list[tuple[str, Any, list[Problem]]]:
+    """Parse files to plain data (picklable and cheap to send between processes, unlike models)."""
+    out = []
+    for rel, raw in chunk:
+        doc = load_bytes(rel, raw)
+        out.append((rel, doc.data if doc.ok else None, doc.problems))
+    return out
+
+
+# Below this many files a process pool costs more than it saves.
+PARALLEL_MIN_FILES = 2000
+
+
+def _parse_many(todo: list[tuple[str, bytes]], parallel: bool) -> dict[str, tuple[Any, list[Problem]]]:
+    """Parse files, on every core when there are many (YAML parsing is the CPU-bound step)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if not parallel or len(todo) < PARALLEL_MIN_FILES or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return {rel: (data, probs) for rel, data, probs in _parse_chunk(todo)}
+    size = -(-len(todo) // (workers * 4))
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+    # fork: the workers inherit the imported modules, so start-up costs nothing.
+    ctx = multiprocessing.get_context("fork")
+    with concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        results = list(pool.map(_parse_chunk, chunks))
+    return {rel: (data, probs) for chunk in results for rel, data, probs in chunk}
+
+
+def _validate_entry(kind: Kind, rel: str, full: str, raw: bytes, data: Any,
+                    parse_problems: list[Problem]) -> Entry:
+    if data is None:
+        return Entry(kind, rel, None, list(parse_problems), full)
+    text, _ = decode(rel, raw)
+    doc = SourceDoc(rel, text or "", data, [])
     record, problems = validate(doc, kind)
-    if doc.text and not doc.first_line.startswith(SCHEMA_COMMENT_PREFIX) and record is not None:
+    if record is not None and not doc.text.startswith(SCHEMA_COMMENT_PREFIX):
         problems.append(warning("W006", "first line should point at the JSON Schema "
                                 f"('{SCHEMA_COMMENT_PREFIX}...') for editor completion", Position(rel, 1, 1)))
-    return record, problems, doc
+    return Entry(kind, rel, record, problems, full, doc)
 
 
-def load_catalog(root: str, *, use_cache: bool = True) -> Catalog:
-    """Load and validate every record under `root`; never raises for bad input."""
+def load_catalog(root: str, *, use_cache: bool = True, snap: Snapshot | None = None,
+                 parallel: bool = False) -> Catalog:
+    """Load and validate every record under `root`; never raises for bad input.
+
+    `parallel` parses large knowledge bases in forked worker processes; leave it off in
+    threaded hosts (such as `mkdocs serve`), where forking is unsafe.
+    """
     root = os.path.abspath(root)
     config, problems = load_config(root)
-    files, found_problems = discover(root)
-    problems.extend(found_problems)
+    snap = snap or snapshot(root)
+    problems.extend(snap.problems)
+    files = snap.files
     cache = _read_cache(root) if use_cache else {}
     new_cache: dict[str, tuple[bytes, Any, list[Problem]]] = {}
     entries: list[Entry] = []
     hits = 0
-    for kind, rel in files:
+    todo = [(rel, raw) for _, rel, raw, digest in files
+            if raw is not None and not (rel in cache and cache[rel][0] == digest)]
+    fresh = _parse_many(todo, parallel)
+    for kind, rel, raw, digest in files:
         full = os.path.join(root, rel)
-        try:
-            with open(full, "rb") as fh:
-                raw = fh.read(MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            entries.append(Entry(kind, rel, None, [error("E011", f"cannot read file: {exc.strerror}",
-                                                         Position(rel, 1, 1))], full))
+        if raw is None:
+            entries.append(Entry(kind, rel, None, [error("E011", "cannot read file", Position(rel, 1, 1))], full))
             continue
-        digest = hashlib.blake2b(raw, digest_size=16).digest()
-        cached = cache.get(rel)
-        doc = None
-        if cached is not None and cached[0] == digest:
-            record, file_problems = cached[1], list(cached[2])
-            hits += 1
+        if rel in fresh:
+            data, parse_problems = fresh[rel]
         else:
-            record, file_problems, doc = _load_entry(kind, rel, full, raw)
-        new_cache[rel] = (digest, record, file_problems)
-        entries.append(Entry(kind, rel, record, list(file_problems), full, doc))
+            data, parse_problems = cache[rel][1], cache[rel][2]
+            hits += 1
+        new_cache[rel] = (digest, data, parse_problems)
+        entries.append(_validate_entry(kind, rel, full, raw, data, parse_problems))
     by_id: dict[str, Entry] = {}
     for entry in entries:
         if entry.record is None:

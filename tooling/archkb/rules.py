@@ -59,21 +59,24 @@ def check_links(ctx: RuleContext) -> Iterable[Problem]:
 
 def check_cycles(ctx: RuleContext) -> Iterable[Problem]:
     """E008: supersession, amendment and dependency links must not form cycles."""
-    for types, label in ((("supersedes",), "supersedes"), (("amends",), "amends"),
-                         (("depends_on", "requires"), "dependency")):
-        sub = nx.DiGraph()
-        for u, v, d in ctx.graph.edges(data=True):
-            if not d["derived"] and d["type"] in types:
-                sub.add_edge(u, v)
+    groups = {"supersedes": "supersedes", "amends": "amends", "depends_on": "dependency", "requires": "dependency"}
+    graphs: dict[str, nx.DiGraph] = {label: nx.DiGraph() for label in ("supersedes", "amends", "dependency")}
+    first_link: dict[tuple[str, str, str], StatedLink] = {}
+    for link in ctx.links:
+        label = groups.get(link.type)
+        if label is None or link.source == link.target or link.target not in ctx.graph or link.source not in ctx.graph:
+            continue
+        graphs[label].add_edge(link.source, link.target)
+        first_link.setdefault((label, link.source, link.target), link)
+    for label, sub in graphs.items():
         for component in nx.strongly_connected_components(sub):
             if len(component) < 2:
                 continue
             start = min(component)
             cycle = nx.find_cycle(sub.subgraph(component), source=start)
             path = " -> ".join([cycle[0][0]] + [v for _, v in cycle])
-            first = next(link for link in ctx.links
-                         if link.source == start and link.target == cycle[0][1] and link.type in types)
-            yield error("E008", f"{label} cycle: {path}", ctx.entry(start).position(first.loc))
+            link = first_link[(label, start, cycle[0][1])]
+            yield error("E008", f"{label} cycle: {path}", ctx.entry(start).position(link.loc))
 
 
 def check_supersession(ctx: RuleContext) -> Iterable[Problem]:

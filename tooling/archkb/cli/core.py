@@ -10,6 +10,7 @@ import sys
 from typing import Any
 
 from archkb.catalog import load_catalog
+from archkb.checker import check_kb
 from archkb.graph import graph_to_json, impact, neighbourhood
 from archkb.problems import problems_to_json
 from archkb.render.dot import record_graph_dot
@@ -94,11 +95,13 @@ def register(commands: Any, exports: Any) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    result = checked(args.root, use_cache=not args.no_cache, today=args.today)
-    if result is None:
-        return 2
-    problems = result.problems
+    if not os.path.isdir(args.root):
+        return usage_error(f"no such folder: {args.root}")
+    outcome = check_kb(args.root, today=args.today or _today(), use_cache=not args.no_cache,
+                       need_result=bool(args.base))
+    problems = outcome.problems
     if args.base:
+        result = outcome.result
         try:
             from archkb.gitdiff import pr_problems
         except ImportError:
@@ -117,7 +120,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     else:
         for p in problems:
             print(p.format_github() if args.format == "github" else p.format_text())
-        files = result.catalog.stats.get("files", 0)
+        files = outcome.files
         summary = f"{errors} error(s), {warnings} warning(s) in {files} record file(s)"
         print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
     return 1 if errors or (args.strict and warnings) else 0
