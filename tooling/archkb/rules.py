@@ -48,7 +48,7 @@ def check_links(ctx: RuleContext) -> Iterable[Problem]:
         target = ctx.catalog.by_id.get(link.target)
         if target is None:
             yield error("E006", f"{where}: no record {link.target!r}", src.position(link.loc),
-                        hint=_suggest(link.target, ctx.catalog.by_id))
+                        hint=_suggest(link.target, {k: None for k in ctx.catalog.by_id if k != link.source}))
             continue
         kinds = (src.kind.name, target.kind.name)
         if kinds not in ALLOWED[link.type]:

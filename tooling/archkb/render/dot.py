@@ -52,8 +52,8 @@ def _wrap(text: str, width: int = 28) -> str:
 
 
 def label(text: str) -> str:
-    """A safe DOT label: backslashes escaped, never read as HTML."""
-    return graphviz.escape(text)
+    """A safe DOT label: backslashes escaped, never read as HTML; newlines become centred line breaks."""
+    return graphviz.nohtml("\\n".join(graphviz.escape(line) for line in text.split("\n")))
 
 
 def record_graph_dot(g: nx.MultiDiGraph, *, name: str = "kb", focus: str | None = None,
