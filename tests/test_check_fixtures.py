@@ -8,10 +8,10 @@ import time
 import tracemalloc
 
 import pytest
-from conftest import FIXTURES
 
 from archkb.cli import main
 from archkb.sources import MAX_FILE_BYTES, load_bytes, load_file
+from conftest import FIXTURES
 
 INVALID = os.path.join(FIXTURES, "invalid")
 CASES = sorted(d for d in os.listdir(INVALID) if os.path.isdir(os.path.join(INVALID, d)))

@@ -7,9 +7,9 @@ import os
 import shutil
 
 import pytest
-from conftest import FIXTURES
 
 from archkb.cli import main
+from conftest import FIXTURES
 
 KB = os.path.join(FIXTURES, "kb-small")
 BAD = os.path.join(FIXTURES, "invalid", "dangling-link")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import os
 import re
 
-from conftest import ROOT
-
 from archkb.codes import CODES, checks_markdown
+from conftest import ROOT
 
 
 def test_reference_page_is_generated_from_the_registry() -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 import os
 
-from conftest import FIXTURES, GOLDEN
-
 from archkb.catalog import load_catalog
 from archkb.graph import build_graph, graph_to_json, impact, neighbourhood, supersession_chain
 from archkb.render.dot import record_graph_dot
+from conftest import FIXTURES, GOLDEN
 
 KB = os.path.join(FIXTURES, "kb-small")
 

@@ -6,10 +6,9 @@ import glob
 import json
 import os
 
-from conftest import ROOT
-
 from archkb.models import KINDS
 from archkb.schema import SCHEMA_DIR, schema_comment, write_schemas
+from conftest import ROOT
 
 
 def test_committed_schemas_match_the_models() -> None:
