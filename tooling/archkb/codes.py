@@ -53,7 +53,7 @@ CODES: dict[str, Code] = {
         Code("E011", _E, "The file is not valid UTF-8 text (or holds a NUL byte)",
              "adr/ADR-0003-x.yaml:2:7: error E011 not UTF-8: byte 0xff cannot be decoded"),
         Code("E012", _E, "The file is larger than the size limit",
-             "adr/ADR-0003-x.yaml:1:1: error E012 file is 5,242,880 bytes; the limit is 1,048,576"),
+             "adr/ADR-0003-x.yaml:1:1: error E012 file is larger than the limit of 1,048,576 bytes"),
         Code("E013", _E, "Aliases expand past the limit (a 'billion laughs' document)",
              "adr/ADR-0003-x.yaml:1:1: error E013 aliases expand to more than 100,000 nodes"),
         Code("E014", _E, "The document nests deeper than the limit",

@@ -212,8 +212,8 @@ def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Mark | No
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """Bytes -> text: size limit, BOMs, NUL bytes and invalid UTF-8, each a positioned problem."""
     if len(raw) > MAX_FILE_BYTES:
-        return None, [error("E012", f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                            Position(path, 1, 1))]
+        return None, [error("E012", f"file is larger than the limit of {MAX_FILE_BYTES:,} bytes",
+                            Position(path, 1, 1), hint="a record is a few kilobytes; split or trim it")]
     encoding = "utf-8"
     for bom, enc in _BOMS.items():
         if raw.startswith(bom):
@@ -275,7 +275,8 @@ def load_text(path: str, text: str, raw: bytes | None = None) -> SourceDoc:
         return doc
     bad_key = next((k for k in data if not isinstance(k, str)), None)
     if bad_key is not None:
-        doc.problems.append(error("E003", f"top-level key {bad_key!r} is not text", Position(path, 1, 1)))
+        doc.problems.append(error("E003", f"top-level key {bad_key!r} is not text",
+                                  doc.position((bad_key,), key=True)))
         return doc
     doc.data = data
     return doc
@@ -294,9 +295,7 @@ def load_file(path: str, display: str | None = None) -> SourceDoc:
     shown = display or path
     try:
         with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)
-            if len(raw) > MAX_FILE_BYTES:
-                raw += fh.read()
+            raw = fh.read(MAX_FILE_BYTES + 1)  # one byte more than allowed is enough to refuse it
     except OSError as exc:
         return SourceDoc(shown, "", None, [error("E011", f"cannot read file: {exc.strerror}", Position(shown, 1, 1))])
     return load_bytes(shown, raw)
