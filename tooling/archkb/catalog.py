@@ -10,26 +10,21 @@ again). Large knowledge bases are parsed on every core.
 from __future__ import annotations
 
 import concurrent.futures
-import functools
-import hashlib
 import multiprocessing
 import os
-import pickle
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 
-from archkb import __version__
-from archkb.config import CONFIG_FILE, KbConfig, load_config
-from archkb.models import KIND_BY_FOLDER, KINDS, Kind
+from archkb.config import KbConfig, load_config
+from archkb.models import KINDS, Kind
 from archkb.problems import Position, Problem, error, warning
-from archkb.sources import MAX_FILE_BYTES, SCHEMA_COMMENT_PREFIX, SourceDoc, decode, load_bytes, load_file
+from archkb.snapshot import Snapshot, read_cached, salt, snapshot, write_cached
+from archkb.sources import SCHEMA_COMMENT_PREFIX, SourceDoc, decode, load_bytes, load_file
 from archkb.validate import validate
 
-CACHE_DIR = ".archkb_cache"
 _CACHE_FILE = "catalog.pickle"
 
 
@@ -96,117 +91,12 @@ class Catalog:
         return out
 
 
-def discover(root: str) -> tuple[list[tuple[Kind, str]], list[Problem]]:
-    """Record files under `root` as (kind, relative path), sorted; stray `.yml` files are warned about."""
-    found: list[tuple[Kind, str]] = []
-    problems: list[Problem] = []
-    for folder in sorted(KIND_BY_FOLDER):
-        kind = KIND_BY_FOLDER[folder]
-        base = os.path.join(root, folder)
-        if not os.path.isdir(base):
-            continue
-        for name in sorted(os.listdir(base)):
-            rel = f"{folder}/{name}"
-            full = os.path.join(base, name)
-            if name.startswith(".") or not os.path.isfile(full) or os.path.islink(full):
-                continue
-            if name.endswith(".yaml"):
-                found.append((kind, rel))
-            elif name.endswith(".yml"):
-                problems.append(warning("W007", "ignored: record files end in .yaml", Position(rel, 1, 1),
-                                        hint=f"rename to {name[:-4]}.yaml"))
-    return found, problems
-
-
-@functools.lru_cache(maxsize=1)
-def _salt() -> bytes:
-    """Changes whenever the tool or its schemas change, invalidating cached records."""
-    h = hashlib.blake2b(__version__.encode(), digest_size=16)
-    for kind in sorted(KINDS):
-        h.update(repr(sorted(KINDS[kind].model.model_fields)).encode())
-    here = os.path.dirname(os.path.abspath(__file__))
-    for folder, _, names in sorted(os.walk(here)):
-        for name in sorted(names):
-            if name.endswith(".py"):
-                st = os.stat(os.path.join(folder, name))
-                h.update(f"{os.path.relpath(os.path.join(folder, name), here)}:{st.st_mtime_ns}:{st.st_size}".encode())
-    return h.digest()
-
-
-@dataclass
-class Snapshot:
-    """The record files of a KB as read once: (kind, path, bytes, content digest), plus the config file's digest."""
-
-    root: str
-    files: list[tuple[Kind, str, bytes | None, bytes]]
-    problems: list[Problem]
-    config_digest: bytes
-
-    def key(self, *extra: str) -> bytes:
-        """One digest of every path and content (and `extra` context): equal keys mean equal input."""
-        h = hashlib.blake2b(_salt(), digest_size=16)
-        h.update(self.config_digest)
-        for _, rel, _, digest in self.files:
-            h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + digest)
-        for item in extra:
-            h.update(item.encode())
-        return h.digest()
-
-
-def snapshot(root: str) -> Snapshot:
-    """Read every record file once (bounded by the size limit) and digest it."""
-    root = os.path.abspath(root)
-    files, problems = discover(root)
-    out: list[tuple[Kind, str, bytes | None, bytes]] = []
-    for kind, rel in files:
-        try:
-            with open(os.path.join(root, rel), "rb") as fh:
-                raw: bytes | None = fh.read(MAX_FILE_BYTES + 1)
-        except OSError:
-            raw = None
-        digest = hashlib.blake2b(raw or b"", digest_size=16).digest()
-        out.append((kind, rel, raw, digest))
-    try:
-        with open(os.path.join(root, CONFIG_FILE), "rb") as fh:
-            config_digest = hashlib.blake2b(fh.read(MAX_FILE_BYTES), digest_size=16).digest()
-    except OSError:
-        config_digest = b""
-    return Snapshot(root, out, problems, config_digest)
-
-
-def read_cached(root: str, name: str, key: bytes) -> Any | None:
-    """A value stored by `write_cached` under the same key, or None."""
-    try:
-        with open(os.path.join(root, CACHE_DIR, name), "rb") as fh:
-            stored_key, value = pickle.load(fh)  # our own cache file, written by write_cached
-    except Exception:  # missing, stale or corrupt: recompute
-        return None
-    return value if stored_key == key else None
-
-
-def write_cached(root: str, name: str, key: bytes, value: Any) -> None:
-    """Store `value` in `.archkb_cache/NAME` atomically; a read-only checkout just is not cached."""
-    folder = os.path.join(root, CACHE_DIR)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        gitignore = os.path.join(folder, ".gitignore")
-        if not os.path.exists(gitignore):
-            with open(gitignore, "w", encoding="utf-8") as fh:
-                fh.write("*\n")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, os.path.join(folder, name))
-    except OSError:
-        pass
-
-
 def _read_cache(root: str) -> dict[str, tuple[bytes, Any, list[Problem]]]:
-    return read_cached(root, _CACHE_FILE, _salt()) or {}
+    return read_cached(root, _CACHE_FILE, salt()) or {}
 
 
 def _write_cache(root: str, data: dict[str, tuple[bytes, Any, list[Problem]]]) -> None:
-    write_cached(root, _CACHE_FILE, _salt(), data)
+    write_cached(root, _CACHE_FILE, salt(), data)
 
 
 def _parse_chunk(chunk: list[tuple[str, bytes]]) -> list[tuple[str, Any, list[Problem]]]:
@@ -268,7 +158,8 @@ def load_catalog(root: str, *, use_cache: bool = True, snap: Snapshot | None = N
     todo = [(rel, raw) for _, rel, raw, digest in files
             if raw is not None and not (rel in cache and cache[rel][0] == digest)]
     fresh = _parse_many(todo, parallel)
-    for kind, rel, raw, digest in files:
+    for kind_name, rel, raw, digest in files:
+        kind = KINDS[kind_name]
         full = os.path.join(root, rel)
         if raw is None:
             entries.append(Entry(kind, rel, None, [error("E011", "cannot read file", Position(rel, 1, 1))], full))

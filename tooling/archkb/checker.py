@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from archkb.catalog import load_catalog, read_cached, snapshot, write_cached
 from archkb.problems import Problem
-from archkb.rules import CheckResult, check_catalog
+from archkb.snapshot import read_cached, snapshot, write_cached
+
+if TYPE_CHECKING:
+    from archkb.rules import CheckResult
 
 _RESULT_FILE = "check.pickle"
 
@@ -35,6 +38,10 @@ def check_kb(root: str, *, today: dt.date, use_cache: bool = True, need_result: 
         cached = read_cached(snap.root, _RESULT_FILE, key)
         if cached is not None:
             return CheckOutcome(list(cached), len(snap.files), True)
+    # Imported here: a cache hit needs neither pydantic nor networkx.
+    from archkb.catalog import load_catalog
+    from archkb.rules import check_catalog
+
     result = check_catalog(load_catalog(root, use_cache=use_cache, snap=snap, parallel=True), today=today)
     if use_cache:
         write_cached(snap.root, _RESULT_FILE, key, result.problems)

@@ -6,9 +6,8 @@ from pydantic import Field, ValidationError
 
 from archkb.models.common import Category, Line, Strict, Text
 from archkb.problems import Problem, error
+from archkb.snapshot import CONFIG_FILE
 from archkb.sources import SourceDoc, load_file
-
-CONFIG_FILE = "archkb.yaml"
 
 
 class CategoryDef(Strict):

@@ -175,7 +175,7 @@ def check_patterns(ctx: RuleContext) -> Iterable[Problem]:
         entry = ctx.entry(rec.id)
         if rec.status.value == "approved" and not rec.sources:
             yield warning("W005", f"approved pattern {rec.id!r} has no sources", entry.position(("status",)))
-        if not used[rec.id] and rec.status.value != "deprecated" and not rec.links:
+        if not used[rec.id] and rec.status.value != "deprecated":
             yield warning("W004", f"pattern {rec.id!r} is used by nothing (no decision, review, checklist or "
                           "pattern links to it)", entry.position(("id",)))
 

@@ -16,8 +16,8 @@ from typing import Any
 import yaml
 
 from archkb.problems import Position, Problem, error
+from archkb.snapshot import MAX_FILE_BYTES
 
-MAX_FILE_BYTES = 1024 * 1024
 MAX_EXPANDED_NODES = 100_000
 SCHEMA_COMMENT_PREFIX = "# yaml-language-server: $schema="
 

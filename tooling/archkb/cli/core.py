@@ -7,15 +7,16 @@ import datetime as dt
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from archkb.catalog import load_catalog
 from archkb.checker import check_kb
-from archkb.graph import graph_to_json, impact, neighbourhood
-from archkb.problems import problems_to_json
-from archkb.render.dot import record_graph_dot
-from archkb.rules import CheckResult, check_catalog
-from archkb.schema import SCHEMA_DIR, write_schemas
+from archkb.problems import problems_to_json, sort_problems
+
+if TYPE_CHECKING:
+    from archkb.rules import CheckResult
+
+# Library imports that pull in pydantic or networkx happen inside the commands, so that
+# `archkb check` answered from its cache starts in a few milliseconds.
 
 
 def add_root(p: argparse.ArgumentParser) -> None:
@@ -40,6 +41,9 @@ def checked(root: str, *, use_cache: bool = True, today: dt.date | None = None) 
     if not os.path.isdir(root):
         usage_error(f"no such folder: {root}")
         return None
+    from archkb.catalog import load_catalog
+    from archkb.rules import check_catalog
+
     return check_catalog(load_catalog(root, use_cache=use_cache), today=today or _today())
 
 
@@ -90,7 +94,7 @@ def register(commands: Any, exports: Any) -> None:
     p = commands.add_parser("schema", help="write the records' JSON Schemas")
     p.add_argument("--write", action="store_true", help="write the schema files")
     p.add_argument("--check", action="store_true", help="exit 1 if the files differ from the models")
-    p.add_argument("--dir", default=SCHEMA_DIR, help="target folder (default: the package's schemas/)")
+    p.add_argument("--dir", default=None, help="target folder (default: the package's schemas/)")
     p.set_defaults(func=cmd_schema)
 
 
@@ -110,8 +114,6 @@ def cmd_check(args: argparse.Namespace) -> int:
             problems = problems + pr_problems(args.root, args.base, result)
         except ValueError as exc:
             return usage_error(str(exc))
-        from archkb.problems import sort_problems
-
         problems = sort_problems(problems)
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
@@ -188,6 +190,8 @@ def cmd_impact(args: argparse.Namespace) -> int:
         return 2
     if _find(result, args.id) is None:
         return 2
+    from archkb.graph import impact
+
     affected = impact(result.graph, args.id, args.depth)
     if args.format == "json":
         print(json.dumps([{"id": k, "distance": d, "title": result.graph.nodes[k]["title"]}
@@ -204,6 +208,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
     result = checked(args.root)
     if result is None:
         return 2
+    from archkb.graph import graph_to_json, neighbourhood
+    from archkb.render.dot import record_graph_dot
+
     g = result.graph
     if args.focus:
         if _find(result, args.focus) is None:
@@ -219,7 +226,9 @@ def cmd_graph(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     if not (args.write or args.check):
         return usage_error("say --write or --check")
-    changed = write_schemas(args.dir, check_only=args.check)
+    from archkb.schema import SCHEMA_DIR, write_schemas
+
+    changed = write_schemas(args.dir or SCHEMA_DIR, check_only=args.check)
     for path in changed:
         print(f"{'differs' if args.check else 'wrote'}: {os.path.relpath(path)}")
     if args.check and changed:

@@ -10,6 +10,7 @@ from archkb.models.checklist import Checklist
 from archkb.models.decision import Decision
 from archkb.models.pattern import Pattern
 from archkb.models.review import Review
+from archkb.snapshot import RECORD_FOLDERS
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ KINDS: dict[str, Kind] = {
     "review": Kind("review", "reviews", Review, "claims-triage"),
 }
 KIND_BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS.values()}
+assert {f: k.name for f, k in KIND_BY_FOLDER.items()} == RECORD_FOLDERS
 
 Record = Decision | Pattern | Checklist | Review
 
