@@ -57,10 +57,17 @@ def label(text: str) -> str:
 
 
 def record_graph_dot(g: nx.MultiDiGraph, *, name: str = "kb", focus: str | None = None,
-                     url_for: UrlFor | None = None, rankdir: str = "LR") -> str:
-    """DOT for a graph of records: kind-styled nodes (linked to their pages), type-styled stated edges."""
+                     url_for: UrlFor | None = None, rankdir: str = "LR", compact: bool = False,
+                     graph_attrs: dict[str, str] | None = None) -> str:
+    """DOT for a graph of records: kind-styled nodes (linked to their pages), type-styled stated edges.
+
+    `compact` labels nodes with their id only (the title stays in the tooltip), for
+    overview diagrams with many nodes; `graph_attrs` adds layout settings (for `sfdp`).
+    """
     dot = graphviz.Digraph(name=name)
     dot.attr(rankdir=rankdir, bgcolor="transparent", fontname="Helvetica", fontsize="11")
+    if graph_attrs:
+        dot.attr(**dict(sorted(graph_attrs.items())))
     dot.attr("node", fontname="Helvetica", fontsize="10")
     dot.attr("edge", fontname="Helvetica", fontsize="9")
     for node in sorted(g.nodes):
@@ -72,7 +79,7 @@ def record_graph_dot(g: nx.MultiDiGraph, *, name: str = "kb", focus: str | None 
         if node == focus:
             attrs["penwidth"] = "2.5"
         status = f" ({data['status']})" if data.get("status") else ""
-        attrs["label"] = label(f"{node}{status}\n{_wrap(data.get('title', ''))}")
+        attrs["label"] = label(node if compact else f"{node}{status}\n{_wrap(data.get('title', ''))}")
         attrs["tooltip"] = label(f"{node}: {data.get('title', '')}")
         url = url_for(node) if url_for else None
         if url:
@@ -82,6 +89,76 @@ def record_graph_dot(g: nx.MultiDiGraph, *, name: str = "kb", focus: str | None 
     edges = sorted((u, v, d["type"]) for u, v, d in g.edges(data=True) if not d.get("derived"))
     for u, v, etype in edges:
         attrs = dict(EDGE_STYLE.get(etype, {}))
-        attrs["label"] = label(etype.replace("_", " "))
+        if compact:
+            attrs["tooltip"] = label(f"{u} {etype.replace('_', ' ')} {v}")
+        else:
+            attrs["label"] = label(etype.replace("_", " "))
         dot.edge(u, v, **attrs)
+    return dot.source
+
+
+# Component kind -> node attributes: the shape says what the box is at a glance.
+COMPONENT_STYLE: dict[str, dict[str, str]] = {
+    "actor": {"shape": "ellipse", "fillcolor": "#fff3e0"},
+    "client": {"shape": "tab", "fillcolor": "#fff3e0"},
+    "service": {"shape": "box", "style": "rounded,filled", "fillcolor": "#e3f2fd"},
+    "model": {"shape": "hexagon", "fillcolor": "#ede7f6"},
+    "store": {"shape": "cylinder", "fillcolor": "#e8f5e9"},
+    "queue": {"shape": "cds", "fillcolor": "#fce4ec"},
+    "stream": {"shape": "rarrow", "fillcolor": "#fce4ec"},
+    "pipeline": {"shape": "parallelogram", "fillcolor": "#f1f8e9"},
+    "job": {"shape": "box3d", "fillcolor": "#f1f8e9"},
+    "gateway": {"shape": "house", "fillcolor": "#e0f7fa"},
+    "cache": {"shape": "cylinder", "style": "filled,dashed", "fillcolor": "#e8f5e9"},
+    "registry": {"shape": "folder", "fillcolor": "#fffde7"},
+    "monitor": {"shape": "octagon", "fillcolor": "#fff8e1"},
+    "external": {"shape": "box", "style": "filled,dashed", "fillcolor": "#fafafa"},
+    "policy": {"shape": "note", "fillcolor": "#fbe9e7"},
+}
+# Flow mode -> edge attributes: solid request/response, dashed async, bold bulk, and so on.
+FLOW_STYLE: dict[str, dict[str, str]] = {
+    "sync": {"style": "solid", "color": "#37474f"},
+    "async": {"style": "dashed", "color": "#1565c0"},
+    "batch": {"style": "bold", "color": "#2e7d32"},
+    "stream": {"style": "bold", "color": "#ad1457", "arrowhead": "veevee"},
+    "event": {"style": "dotted", "color": "#6a1b9a"},
+    "control": {"style": "dashed", "color": "#ef6c00", "arrowhead": "odot"},
+}
+
+
+def pattern_component_dot(pattern: object, *, name: str = "components") -> str:
+    """DOT for a pattern's component diagram: kind-shaped components, mode-styled flows."""
+    dot = graphviz.Digraph(name=name)
+    dot.attr(rankdir="LR", bgcolor="transparent", fontname="Helvetica", fontsize="11")
+    dot.attr("node", fontname="Helvetica", fontsize="10", style="filled", color="#455a64")
+    dot.attr("edge", fontname="Helvetica", fontsize="9")
+    for comp in sorted(getattr(pattern, "components", []), key=lambda c: c.id):
+        attrs = dict(COMPONENT_STYLE.get(comp.kind.value, {}))
+        attrs["label"] = label(f"{_wrap(comp.name, 20)}\n«{comp.kind.value}»")
+        attrs["tooltip"] = label(comp.description or comp.name)
+        dot.node(f"c_{comp.id}", **attrs)
+    known = {c.id for c in getattr(pattern, "components", [])}
+    for flow in getattr(pattern, "flows", []):
+        if flow.from_ not in known or flow.to not in known:
+            continue
+        mode = flow.mode.value.rstrip("_")
+        attrs = dict(FLOW_STYLE.get(mode, {}))
+        text = f"{flow.label} ({mode})" if flow.label else mode
+        attrs["label"] = label(_wrap(text, 24))
+        dot.edge(f"c_{flow.from_}", f"c_{flow.to}", **attrs)
+    return dot.source
+
+
+def legend_dot() -> str:
+    """DOT for the legend of component kinds and flow modes (drawn once, on the pattern catalog page)."""
+    dot = graphviz.Digraph(name="legend")
+    dot.attr(rankdir="LR", bgcolor="transparent", fontname="Helvetica", fontsize="10", nodesep="0.15")
+    dot.attr("node", fontname="Helvetica", fontsize="9", style="filled", color="#455a64")
+    dot.attr("edge", fontname="Helvetica", fontsize="9")
+    for kind, attrs in COMPONENT_STYLE.items():
+        dot.node(f"k_{kind}", label=label(kind), **attrs)
+    for mode, attrs in FLOW_STYLE.items():
+        dot.node(f"a_{mode}", label="", shape="point", width="0.05")
+        dot.node(f"b_{mode}", label="", shape="point", width="0.05")
+        dot.edge(f"a_{mode}", f"b_{mode}", label=label(mode), **attrs)
     return dot.source
