@@ -181,29 +181,34 @@ def markdown_html(text: str, *, inert: bool = False) -> str:
 
 # Characters that can never start markup in a run of text; anything else takes the full path.
 _PLAIN_RE = re.compile(r"[\w \t,.;:?'\"()/%=@$€£+\-–—’‘“”…]*")
-_MD_LEADING = re.compile(r"^(\s*)([-+*>#]|\d+[.)])")
+_MD_LEADING = re.compile(r"^(\s*)(?=[-+*>#]|\d+[.)])")
 
 
 def md_text(text: str) -> str:
     """A plain string as inert Markdown inline text (a title in a heading, a name in a table cell).
 
-    Every character Markdown or its extensions could read as syntax is backslash-escaped
-    or turned into an entity; newlines become spaces so the text stays on its line.
+    Characters Markdown or its extensions (`attr_list`, tables) could read as syntax are
+    backslash-escaped or turned into entities, a leading list or heading marker too;
+    newlines become spaces so the text stays on its line.
     """
     text = " ".join(text.split())
-    out = []
-    for ch in text:
-        if ch == "<":
-            out.append("&lt;")
-        elif ch == ">":
-            out.append("&gt;")
-        elif ch == "&":
-            out.append("&amp;")
-        elif ch in "\\`*_{}[]()#+!|~^-.":
-            out.append("\\" + ch)
-        else:
-            out.append(ch)
-    return "".join(out)
+    out = "".join(_MD_ESCAPES.get(ch, ch) for ch in text)
+    return _escape_leading(out)
+
+
+def _escape_leading(text: str) -> str:
+    """Escape a list, quote or heading marker at the start of the text (it would start a block)."""
+    lead = _MD_LEADING.match(text)
+    if lead is None:
+        return text
+    start = lead.end(1)
+    digits = re.match(r"\d+", text[start:])
+    if digits:
+        start += digits.end()
+    return text[:start] + "\\" + text[start:]
+
+
+_MD_ESCAPES = {"<": "&lt;", ">": "&gt;", "&": "&amp;", **{c: "\\" + c for c in "\\`*_{}[]|#"}}
 
 
 def inline_markdown(text: str) -> str:
@@ -213,8 +218,8 @@ def inline_markdown(text: str) -> str:
     anything else is rendered and sanitised to inline HTML, which Markdown passes through.
     """
     flat = " ".join(text.split())
-    if _PLAIN_RE.fullmatch(flat) and not _MD_LEADING.match(flat):
-        return flat
+    if _PLAIN_RE.fullmatch(flat):
+        return _escape_leading(flat)
     rendered = markdown_html(flat, inert=True).strip()
     if rendered.startswith("<p>") and rendered.endswith("</p>") and rendered.count("<p>") == 1:
         rendered = rendered[3:-4]

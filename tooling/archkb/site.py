@@ -1,0 +1,329 @@
+"""Plan the published site: a checked catalog in, the generated pages, their diagrams and the navigation out.
+
+Both front ends use this one plan: the MkDocs plugin hands the pages to MkDocs in memory,
+and `archkb export-site` writes them into a plain MkDocs project, so any MkDocs-compatible
+engine builds the same site without the plugin. Nothing here reads MkDocs' objects.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from archkb.catalog import Catalog
+from archkb.problems import KbError
+from archkb.render import markdown as md
+from archkb.render.dot import legend_dot, pattern_component_dot, record_graph_dot
+from archkb.render.sanitize import md_text
+from archkb.render.svg import RenderStats, render_many
+from archkb.rules import CheckResult
+
+DIAGRAM_MODES = ("svg", "dot", "off")
+KIND_ORDER = {"decision": 0, "pattern": 1, "checklist": 2, "review": 3}
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One page to publish: its docs-relative path, its Markdown, and the YAML file it comes from."""
+
+    uri: str
+    content: str
+    source: str | None = None
+
+
+@dataclass
+class SiteOptions:
+    """How to plan the site; the defaults suit a repository like this one."""
+
+    use_directory_urls: bool = True
+    diagrams: str = "svg"
+    cache_dir: str | None = None
+    workers: int | None = None
+    edit_base: str | None = None
+    """`repo_url` joined with `edit_uri`: edit links of record pages open their YAML there."""
+    docs_to_root: str = ".."
+    """The KB root as seen from the docs folder (edit links are relative to the docs folder)."""
+    neighbourhood_max: int = 25
+    """A record's diagram shows two hops while that stays within this many records, else one."""
+    neighbourhood_cap: int = 40
+    """Never more records than this in one neighbourhood diagram (hubs are cut, with a note)."""
+    overview_dot_max: int = 60
+    """Category overviews with more records than this are drawn with `sfdp` in compact form."""
+    year_split: int = 20
+    """A decision category with more records than this is split by year in the navigation."""
+
+
+@dataclass
+class SitePlan:
+    """The generated pages, the navigation of the generated sections, and how the diagrams were drawn."""
+
+    pages: list[GeneratedPage]
+    nav: list[Any]
+    stats: RenderStats
+    context: md.PageContext = field(repr=False)
+
+    def page(self, uri: str) -> GeneratedPage:
+        return next(p for p in self.pages if p.uri == uri)
+
+
+def review_extras() -> Any | None:
+    """The review module's page sections (scorecard, risks, plan; checklist usage), when it is installed."""
+    try:
+        from archkb.render import review_md
+    except ImportError:
+        return None
+    return review_md
+
+
+def local_graph(g: nx.MultiDiGraph, rid: str, depth: int) -> nx.MultiDiGraph:
+    """Records within `depth` hops of `rid` and the stated edges among them (cost grows with the result, not the KB)."""
+    seen = {rid}
+    frontier = [rid]
+    for _ in range(depth):
+        nxt = []
+        for node in frontier:
+            for nb in sorted(set(g.successors(node)) | set(g.predecessors(node))):
+                if nb not in seen:
+                    seen.add(nb)
+                    nxt.append(nb)
+        frontier = nxt
+    return _induced(g, seen)
+
+
+def _induced(g: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
+    sub = nx.MultiDiGraph()
+    for n in sorted(nodes):
+        sub.add_node(n, **g.nodes[n])
+    for n in sorted(nodes):
+        for u, v, k, d in g.out_edges(n, keys=True, data=True):
+            if v in nodes and not d["derived"]:
+                sub.add_edge(u, v, key=k, **d)
+    return sub
+
+
+def neighbourhood_graph(g: nx.MultiDiGraph, rid: str, options: SiteOptions) -> tuple[nx.MultiDiGraph, int]:
+    """The diagram's records around `rid`: two hops when small, else one, capped; and how many were left out."""
+    sub = local_graph(g, rid, 2)
+    if sub.number_of_nodes() > options.neighbourhood_max:
+        sub = local_graph(g, rid, 1)
+    hidden = 0
+    if sub.number_of_nodes() > options.neighbourhood_cap:
+        others = sorted((n for n in sub.nodes if n != rid), key=lambda n: (KIND_ORDER.get(g.nodes[n]["kind"], 9), n))
+        keep = {rid, *others[:options.neighbourhood_cap - 1]}
+        hidden = sub.number_of_nodes() - len(keep)
+        sub = _induced(g, keep)
+    return sub, hidden
+
+
+class _Diagrams:
+    """Collects every diagram of the site first, so they can be drawn in one parallel, cached pass."""
+
+    def __init__(self, options: SiteOptions) -> None:
+        self.options = options
+        self.jobs: list[tuple[str, str]] = []
+        self.slots: dict[str, int] = {}
+        self.drawn: list[str] = []
+
+    def add(self, key: str, dot: str, engine: str = "dot") -> None:
+        if self.options.diagrams != "off":
+            self.slots[key] = len(self.jobs)
+            self.jobs.append((dot, engine))
+
+    def draw(self, stats: RenderStats) -> None:
+        if self.options.diagrams == "svg":
+            self.drawn = render_many(self.jobs, cache_dir=self.options.cache_dir, workers=self.options.workers,
+                                     stats=stats)
+        elif self.options.diagrams == "dot":
+            # Without Graphviz the DOT text is shown as code, so the page still says what it links.
+            self.drawn = [f"<pre><code>{md_text(dot)}</code></pre>" for dot, _ in self.jobs]
+
+    def get(self, key: str) -> str | None:
+        slot = self.slots.get(key)
+        return self.drawn[slot] if slot is not None and self.drawn else None
+
+
+def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePlan:
+    """Every generated page of a checked knowledge base, with diagrams drawn and the navigation laid out."""
+    options = options or SiteOptions()
+    if options.diagrams not in DIAGRAM_MODES:
+        raise KbError(f"diagrams must be one of {', '.join(DIAGRAM_MODES)}, not {options.diagrams!r}")
+    catalog, g = result.catalog, result.graph
+    ctx = md.PageContext(catalog, g, options.use_directory_urls, options.edit_base, options.docs_to_root)
+    entries = sorted(catalog.by_id.values(), key=lambda e: (KIND_ORDER[e.kind.name], e.record.id))
+    for entry in entries:
+        ctx.uri(entry.record.id)
+    diagrams = _Diagrams(options)
+    notes: dict[str, int] = {}
+    for entry in entries:
+        rid = entry.record.id
+        uri = ctx.uri(rid)
+        sub, hidden = neighbourhood_graph(g, rid, options)
+        notes[rid] = hidden
+        if sub.number_of_nodes() > 1:
+            diagrams.add(f"n:{rid}", record_graph_dot(sub, name="neighbourhood", focus=rid,
+                                                     url_for=lambda n, u=uri: ctx.href(u, ctx.uri(n))))
+        if entry.kind.name == "pattern" and entry.record.components:
+            diagrams.add(f"c:{rid}", pattern_component_dot(entry.record))
+    decision_groups = _by_category(catalog.records("decision"))
+    pattern_groups = _by_category(catalog.records("pattern"))
+    for kind, groups in (("decision", decision_groups), ("pattern", pattern_groups)):
+        for cid, recs in groups.items():
+            nodes = {r.id for r in recs}
+            if kind == "pattern":
+                # Patterns are few: show their direct pattern neighbours too, for context.
+                nodes |= {nb for r in recs for nb in g.successors(r.id) if g.nodes[nb]["kind"] == "pattern"}
+            sub = _induced(g, nodes)
+            if sub.number_of_edges() == 0 and len(nodes) < 2:
+                continue
+            page_uri = md.category_uri(kind, cid)
+            big = sub.number_of_nodes() > options.overview_dot_max
+            dot = record_graph_dot(sub, name="overview", url_for=lambda n, u=page_uri: ctx.href(u, ctx.uri(n)),
+                                   compact=big,
+                                   graph_attrs={"overlap": "prism", "splines": "false", "outputorder": "edgesfirst"}
+                                   if big else None)
+            diagrams.add(f"o:{kind}:{cid}", dot, "sfdp" if big else "dot")
+    if catalog.records("pattern"):
+        diagrams.add("legend", legend_dot())
+    stats = RenderStats()
+    diagrams.draw(stats)
+
+    extras = review_extras()
+    pages: list[GeneratedPage] = []
+    for entry in entries:
+        rec, rid, kind = entry.record, entry.record.id, entry.kind.name
+        hood = diagrams.get(f"n:{rid}")
+        if hood and notes[rid]:
+            hood = hood.rstrip() + f'\n<p class="archkb-note">{notes[rid]} more linked records are not drawn.</p>\n'
+        if kind == "decision":
+            text = md.decision_page(ctx, rec, entry.path, hood)
+        elif kind == "pattern":
+            text = md.pattern_page(ctx, rec, entry.path, diagrams.get(f"c:{rid}"), hood)
+        elif kind == "checklist":
+            usage = extras.checklist_usage(rid, catalog) if extras else None
+            text = md.checklist_page(ctx, rec, entry.path, hood, usage)
+        else:
+            details = extras.review_page_sections(rec, catalog) if extras else None
+            text = md.review_page(ctx, rec, entry.path, hood, details)
+        pages.append(GeneratedPage(ctx.uri(rid), text, entry.path))
+    pages.append(GeneratedPage("decisions/index.md", md.decision_log(ctx)))
+    pages.append(GeneratedPage("decisions/status.md", md.decisions_by_status(ctx)))
+    pages.append(GeneratedPage("decisions/timeline.md", md.decisions_timeline(ctx)))
+    for cid, recs in decision_groups.items():
+        pages.append(GeneratedPage(md.category_uri("decision", cid),
+                                   md.decision_category_page(ctx, cid, recs, diagrams.get(f"o:decision:{cid}"))))
+    pages.append(GeneratedPage("patterns/index.md", md.pattern_catalog(ctx, diagrams.get("legend"))))
+    for cid, recs in pattern_groups.items():
+        pages.append(GeneratedPage(md.category_uri("pattern", cid),
+                                   md.pattern_category_page(ctx, cid, recs, diagrams.get(f"o:pattern:{cid}"))))
+    pages.append(GeneratedPage("checklists/index.md", md.checklist_index(ctx)))
+    pages.append(GeneratedPage("reviews/index.md", md.review_index(ctx)))
+    pages.append(GeneratedPage("tags.md", md.tags_page()))
+    pages.sort(key=lambda p: p.uri)
+    _refuse_collisions(pages, options.use_directory_urls)
+    nav = _nav(ctx, catalog, decision_groups, pattern_groups, options)
+    return SitePlan(pages, nav, stats, ctx)
+
+
+def _by_category(recs: list[Any]) -> dict[Any, list[Any]]:
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for r in recs:
+        groups[r.category].append(r)
+    return dict(groups)
+
+
+def _refuse_collisions(pages: list[GeneratedPage], use_directory_urls: bool) -> None:
+    seen: dict[str, str] = {}
+    for page in pages:
+        url = md.page_url(page.uri, use_directory_urls)
+        if url in seen:
+            raise KbError(f"two generated pages would be published at '{url}': {seen[url]} and {page.uri} "
+                          "(rename the record whose id clashes with an index page)")
+        seen[url] = page.uri
+
+
+def _nav(ctx: md.PageContext, catalog: Catalog, decision_groups: dict[Any, list[Any]],
+         pattern_groups: dict[Any, list[Any]], options: SiteOptions) -> list[Any]:
+    """Kind, then category (then year for big categories): never one flat list of every record."""
+    order = {c: i for i, c in enumerate(catalog.config.category_ids)}
+
+    def cat_key(cid: Any) -> tuple[int, str]:
+        return (order.get(cid, len(order)), cid or "")
+
+    decisions: list[Any] = ["decisions/index.md", {"By status": "decisions/status.md"},
+                            {"Timeline": "decisions/timeline.md"}]
+    for cid in sorted(decision_groups, key=cat_key):
+        recs = sorted(decision_groups[cid], key=lambda r: r.id)
+        children: list[Any] = [md.category_uri("decision", cid)]
+        if len(recs) > options.year_split:
+            years: dict[int, list[str]] = defaultdict(list)
+            for r in recs:
+                years[r.date.year].append(ctx.uri(r.id))
+            children.extend({str(y): years[y]} for y in sorted(years, reverse=True))
+        else:
+            children.extend(ctx.uri(r.id) for r in recs)
+        decisions.append({_nav_title(ctx.category_title(cid)): children})
+    patterns: list[Any] = ["patterns/index.md"]
+    for cid in sorted(pattern_groups, key=cat_key):
+        recs = sorted(pattern_groups[cid], key=lambda r: r.id)
+        patterns.append({_nav_title(ctx.category_title(cid)):
+                         [md.category_uri("pattern", cid), *(ctx.uri(r.id) for r in recs)]})
+    nav: list[Any] = [{"Decisions": decisions}, {"Patterns": patterns}]
+    nav.append({"Checklists": ["checklists/index.md", *(ctx.uri(r.id) for r in catalog.records("checklist"))]})
+    nav.append({"Reviews": ["reviews/index.md", *(ctx.uri(r.id) for r in catalog.records("review"))]})
+    nav.append({"Tags": "tags.md"})
+    return nav
+
+
+def _nav_title(text: str) -> str:
+    """Section titles are printed unescaped by themes: escape them like page titles."""
+    return md.page_title(text)
+
+
+def full_nav(plan: SitePlan, handwritten: list[str], *, title: str = "Home") -> list[Any]:
+    """The whole navigation: home, the generated sections, then the hand-written pages by folder."""
+    nav: list[Any] = [{title: "index.md"}, *plan.nav]
+    generated = {p.uri for p in plan.pages}
+    tree: dict[str, Any] = {}
+    for uri in sorted(handwritten):
+        if uri == "index.md" or uri in generated or not uri.endswith(".md"):
+            continue
+        parts = uri.split("/")
+        node = tree
+        for folder in parts[:-1]:
+            node = node.setdefault(f"{folder}/", {})
+        node[parts[-1]] = uri
+    guide = _tree_nav(tree)
+    if guide:
+        nav.append({"Guide": guide})
+    return nav
+
+
+def _tree_nav(tree: dict[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    files = sorted(k for k in tree if not k.endswith("/"))
+    index = [tree[k] for k in files if k == "index.md"]
+    out.extend(index)
+    out.extend(tree[k] for k in files if k != "index.md")
+    for folder in sorted(k for k in tree if k.endswith("/")):
+        title = folder.rstrip("/").replace("-", " ").replace("_", " ").capitalize()
+        out.append({title: _tree_nav(tree[folder])})
+    return out
+
+
+def home_page(plan: SitePlan, title: str) -> GeneratedPage:
+    """A home page for knowledge bases without a hand-written `docs/index.md`."""
+    text = (md.front_matter({"title": md.page_title(title)}) + f"# {md_text(title)}\n\n"
+            + md.home_summary(plan.context, "index.md"))
+    return GeneratedPage("index.md", text)
+
+
+def check_blocks(result: CheckResult) -> list[str]:
+    """Error lines of a check, formatted exactly like `archkb check` prints them."""
+    return [p.format_text() for p in result.problems if p.is_error]
+
+
+__all__ = ["DIAGRAM_MODES", "GeneratedPage", "SiteOptions", "SitePlan", "check_blocks", "full_nav", "home_page",
+           "neighbourhood_graph", "plan_site"]
