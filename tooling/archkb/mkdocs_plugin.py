@@ -151,3 +151,98 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         if os.path.exists(settings):
             server.watch(settings)
         return server
+
+
+EXPORT_MARKER = ".archkb-export"
+
+
+def export_project(config_file: str, out: str) -> tuple[int, int]:
+    """Write a plain MkDocs project to `out`: generated and hand-written pages, theme overrides, and a
+    `mkdocs.yml` without the archkb plugin, so `mkdocs build` there needs nothing of archkb.
+
+    Atomic: everything is written to a temporary folder beside `out` and renamed into place;
+    an existing `out` is replaced only when an earlier export created it. Returns
+    (pages written, other files copied). Raises KbError (nothing changed) on any problem.
+    """
+    import shutil
+    import tempfile
+
+    import yaml
+    from mkdocs.config import load_config as load_mkdocs_config
+    from mkdocs.structure.files import get_files
+    from mkdocs.utils.yaml import yaml_load
+
+    out = os.path.abspath(out)
+    if os.path.exists(out) and not (os.path.isdir(out) and (not os.listdir(out)
+                                                             or os.path.exists(os.path.join(out, EXPORT_MARKER)))):
+        raise KbError(f"{out} exists and was not written by `archkb export-site`; choose a new folder")
+    try:
+        with open(config_file, encoding="utf-8") as fh:
+            raw = yaml_load(fh) or {}
+        config = load_mkdocs_config(config_file)
+    except Exception as exc:  # mkdocs raises several types for a bad mkdocs.yml
+        raise KbError(f"cannot load {config_file}: {exc}") from exc
+    plugin = config.plugins.get("archkb")
+    if not isinstance(plugin, KnowledgeBasePlugin):
+        raise KbError(f"{config_file} does not enable the archkb plugin")
+    user_nav = config.nav
+    plugin.on_startup(command="build", dirty=False)
+    plugin.on_config(config)
+    # MkDocs records which plugin generated a file from this attribute, set while it runs events.
+    config.plugins._current_plugin = "archkb"
+    try:
+        files = plugin.on_files(get_files(config), config=config)
+    except PluginError as exc:
+        raise KbError(str(exc)) from exc
+    assert plugin.plan is not None
+    parent = os.path.dirname(out)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".archkb-export-", dir=parent)
+    pages = copied = 0
+    try:
+        docs = os.path.join(tmp, "docs")
+        for file in sorted(files, key=lambda f: f.src_uri):
+            target = os.path.join(docs, *file.src_uri.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if file.generated_by is not None:
+                content = file.content_string if file.is_documentation_page() else file.content_bytes
+            elif file.is_documentation_page():
+                content = expand_markers(file.content_string, plugin.plan.context, file.src_uri)
+            else:
+                shutil.copyfile(file.abs_src_path, target)
+                copied += 1
+                continue
+            mode = "w" if isinstance(content, str) else "wb"
+            with open(target, mode, **({"encoding": "utf-8", "newline": ""} if mode == "w" else {})) as fh:
+                fh.write(content)
+            pages += file.is_documentation_page()
+            copied += not file.is_documentation_page()
+        exported = dict(raw)
+        exported["docs_dir"] = "docs"
+        exported.pop("site_dir", None)
+        exported["plugins"] = [p for p in raw.get("plugins", []) or []
+                               if (p if isinstance(p, str) else next(iter(p), "")) != "archkb"]
+        if user_nav is None and config.nav is not None:
+            exported["nav"] = config.nav
+        theme = raw.get("theme")
+        if isinstance(theme, dict) and theme.get("custom_dir"):
+            src = os.path.join(os.path.dirname(os.path.abspath(config_file)), theme["custom_dir"])
+            name = os.path.basename(os.path.normpath(theme["custom_dir"]))
+            shutil.copytree(src, os.path.join(tmp, name))
+            exported["theme"] = {**theme, "custom_dir": name}
+        with open(os.path.join(tmp, "mkdocs.yml"), "w", encoding="utf-8") as fh:
+            fh.write("# Written by `archkb export-site`: the knowledge base's pages as a plain MkDocs project.\n")
+            yaml.safe_dump(exported, fh, sort_keys=False, allow_unicode=True, width=1000)
+        with open(os.path.join(tmp, EXPORT_MARKER), "w", encoding="utf-8") as fh:
+            fh.write("This folder was written by `archkb export-site` and is replaced by the next export.\n")
+        old = None
+        if os.path.exists(out):
+            old = tempfile.mkdtemp(prefix=".archkb-export-old-", dir=parent)
+            os.replace(out, os.path.join(old, "previous"))
+        os.replace(tmp, out)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return pages, copied

@@ -315,7 +315,7 @@ def _tree_nav(tree: dict[str, Any]) -> list[Any]:
 
 def home_page(plan: SitePlan, title: str) -> GeneratedPage:
     """A home page for knowledge bases without a hand-written `docs/index.md`."""
-    text = (md.front_matter({"title": md.page_title(title)}) + f"# {md_text(title)}\n\n"
+    text = (md.front_matter({"title": md.page_title(title), "archkb_index": True}) + f"# {md_text(title)}\n\n"
             + md.home_summary(plan.context, "index.md"))
     return GeneratedPage("index.md", text)
 

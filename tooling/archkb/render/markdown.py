@@ -399,7 +399,8 @@ def category_uri(kind: str, cid: str | None) -> str:
 
 
 def _index_meta(title: str) -> str:
-    return front_matter({"title": page_title(title)})
+    # archkb_index: the theme shows no "edit" button (there is no source file to edit).
+    return front_matter({"title": page_title(title), "archkb_index": True})
 
 
 def _decision_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
