@@ -22,7 +22,10 @@ from archkb.problems import KbError
 
 ENGINES = frozenset({"dot", "sfdp", "neato", "fdp", "circo", "twopi"})
 _XML_PROLOGUE = re.compile(r"<\?xml[^>]*\?>\s*|<!DOCTYPE[^>]*>\s*|<!--.*?-->\s*", re.S)
-_UNSAFE_SVG = re.compile(r"<script|<foreignObject|\son[a-z]+\s*=|javascript:", re.I)
+_TAG = re.compile(r"<[^>]*>")
+_UNSAFE_NAME = re.compile(r"^<\s*/?\s*(script|foreignObject|iframe)|\son[a-z]+\s*=", re.I)
+_UNSAFE_HREF = re.compile(r"href\s*=\s*\"\s*(javascript|data|vbscript):", re.I)
+_QUOTED = re.compile(r'"[^"]*"')
 # Graphs per process: large enough to amortise start-up, small enough to spread over cores.
 BATCH = 40
 
@@ -48,7 +51,7 @@ def graphviz_available() -> bool:
 def clean_svg(svg: str) -> str:
     """The SVG element alone (no XML prologue, doctype or comments), ready to inline in HTML."""
     svg = _XML_PROLOGUE.sub("", svg).strip()
-    if _UNSAFE_SVG.search(svg):
+    if any(_UNSAFE_NAME.search(_QUOTED.sub('""', tag)) or _UNSAFE_HREF.search(tag) for tag in _TAG.findall(svg)):
         # Labels are escaped by dot.py and URLs are built from checked ids; this is the last guard.
         raise KbError("refusing a diagram with active content (script, event handler or javascript: URL)")
     return svg + "\n"
