@@ -76,6 +76,7 @@ def test_no_payload_runs_and_no_dialog_opens(site: str, browser) -> None:
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     failures = []
+    frames_seen: set[str] = set()
     for path in PAGES:
         response = page.goto(site + path, wait_until="load")
         assert response is not None and response.ok, path
@@ -85,19 +86,26 @@ def test_no_payload_runs_and_no_dialog_opens(site: str, browser) -> None:
             for handle in page.query_selector_all(selector)[:3]:
                 with contextlib.suppress(Exception):
                     handle.hover(timeout=500)
-        marker = page.evaluate("() => window.__xss === undefined ? null : String(window.__xss)")
-        if marker is not None:
-            failures.append((path, marker))
-        scripts = page.evaluate("() => Array.from(document.scripts).filter(s => s.textContent.includes('alert(')).length")
-        if scripts:
-            failures.append((path, f"{scripts} script element(s) with a payload"))
-        handlers = page.evaluate(
-            "() => Array.from(document.querySelectorAll('*')).filter(e => Array.from(e.attributes)"
-            ".some(a => a.name.startsWith('on') || /^\\s*(javascript|data|vbscript):/i.test(a.value))).length")
-        if handlers:
-            failures.append((path, f"{handlers} element(s) with an event handler or unsafe URL"))
+        page.wait_for_load_state("networkidle")
+        # Diagrams are SVG documents in <object> frames: check every frame, not only the page.
+        for frame in page.frames:
+            marker = frame.evaluate("() => window.__xss === undefined ? null : String(window.__xss)")
+            if marker is not None:
+                failures.append((path, frame.url, marker))
+            scripts = frame.evaluate("() => document.querySelectorAll('script').length === 0 ? 0 : "
+                                     "Array.from(document.querySelectorAll('script'))"
+                                     ".filter(s => s.textContent.includes('alert(')).length")
+            if scripts:
+                failures.append((path, frame.url, f"{scripts} script element(s) with a payload"))
+            handlers = frame.evaluate(
+                "() => Array.from(document.querySelectorAll('*')).filter(e => Array.from(e.attributes)"
+                ".some(a => a.name.startsWith('on') || /^\\s*(javascript|data|vbscript):/i.test(a.value))).length")
+            if handlers:
+                failures.append((path, frame.url, f"{handlers} element(s) with an event handler or unsafe URL"))
+        frames_seen.update(f.url for f in page.frames if f.url.endswith(".svg"))
     assert dialogs == []
     assert failures == []
+    assert frames_seen, "the diagrams' SVG documents were loaded and checked too"
     # The payloads are still there, as text: escaped, not deleted.
     page.goto(site + "decisions/ADR-0001/", wait_until="load")
     assert "<script>" in page.inner_text("h1")
@@ -117,10 +125,10 @@ def test_search_finds_a_record_by_a_word_of_its_title(site: str, browser) -> Non
 
 def test_clicking_a_diagram_node_opens_that_record(site: str, browser) -> None:
     page = browser.new_page()
-    page.goto(site + "decisions/ADR-0002/", wait_until="load")
-    node = page.locator(".archkb-diagram svg a[*|href='../ADR-0001/']").first
-    node.scroll_into_view_if_needed()
-    node.click()
+    page.goto(site + "decisions/ADR-0002/", wait_until="networkidle")
+    page.locator(".archkb-diagram object").first.scroll_into_view_if_needed()
+    frame = next(f for f in page.frames if f.url.endswith("/diagrams/decisions/ADR-0002.svg"))
+    frame.locator("a[*|href='../../decisions/ADR-0001/']").first.click()
     page.wait_for_url("**/decisions/ADR-0001/", timeout=10000)
     assert "ADR-0001" in page.inner_text("h1")
     page.close()

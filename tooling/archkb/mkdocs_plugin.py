@@ -105,7 +105,7 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         pages = list(self.plan.pages)
         if "index.md" not in handwritten:
             pages.append(home_page(self.plan, result.catalog.config.title))
-        for page in pages:
+        for page in [*pages, *self.plan.assets]:
             existing = files.get_file_from_path(page.uri)
             if existing is not None and existing.generated_by is None:
                 raise PluginError(f"archkb: docs/{page.uri} is hand-written but archkb generates that page; "
@@ -118,7 +118,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         if self.config.auto_nav and config.nav is None:
             config.nav = full_nav(self.plan, handwritten)
         s = self.plan.stats
-        log.info(f"{len(pages)} pages generated; diagrams: {s.rendered} drawn, {s.cached} from cache")
+        log.info(f"{len(pages)} pages and {len(self.plan.assets)} diagrams generated; "
+                 f"diagrams: {s.rendered} drawn, {s.cached} from cache")
         return files
 
     def site_options(self, config: MkDocsConfig) -> SiteOptions:

@@ -7,7 +7,9 @@ engine builds the same site without the plugin. Nothing here reads MkDocs' objec
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,6 +66,8 @@ class SitePlan:
     nav: list[Any]
     stats: RenderStats
     context: md.PageContext = field(repr=False)
+    assets: list[GeneratedPage] = field(default_factory=list)
+    """Static files to publish beside the pages (the diagrams' SVG files)."""
 
     def page(self, uri: str) -> GeneratedPage:
         return next(p for p in self.pages if p.uri == uri)
@@ -119,17 +123,25 @@ def neighbourhood_graph(g: nx.MultiDiGraph, rid: str, options: SiteOptions) -> t
 
 
 class _Diagrams:
-    """Collects every diagram of the site first, so they can be drawn in one parallel, cached pass."""
+    """Collects every diagram of the site first, so they can be drawn in one parallel, cached pass.
 
-    def __init__(self, options: SiteOptions) -> None:
+    Each diagram is a static SVG file (`diagrams/...svg`) shown by one page; its node links
+    are relative to the file, not to the page.
+    """
+
+    def __init__(self, options: SiteOptions, ctx: md.PageContext) -> None:
         self.options = options
+        self.ctx = ctx
         self.jobs: list[tuple[str, str]] = []
-        self.slots: dict[str, int] = {}
+        self.slots: dict[str, tuple[int, str, str, str]] = {}
         self.drawn: list[str] = []
 
-    def add(self, key: str, dot: str, engine: str = "dot") -> None:
+    def url_for(self, asset: str) -> Callable[[str], str]:
+        return lambda rid: self.ctx.href(asset, self.ctx.uri(rid))
+
+    def add(self, key: str, dot: str, *, asset: str, page: str, label: str, engine: str = "dot") -> None:
         if self.options.diagrams != "off":
-            self.slots[key] = len(self.jobs)
+            self.slots[key] = (len(self.jobs), asset, page, label)
             self.jobs.append((dot, engine))
 
     def draw(self, stats: RenderStats) -> None:
@@ -138,11 +150,23 @@ class _Diagrams:
                                      stats=stats)
         elif self.options.diagrams == "dot":
             # Without Graphviz the DOT text is shown as code, so the page still says what it links.
-            self.drawn = [f"<pre><code>{md_text(dot)}</code></pre>" for dot, _ in self.jobs]
+            self.drawn = [f"<pre><code>{html.escape(dot, quote=False)}</code></pre>" for dot, _ in self.jobs]
 
     def get(self, key: str) -> str | None:
+        """The HTML that shows diagram `key` on its page (None when there is none)."""
         slot = self.slots.get(key)
-        return self.drawn[slot] if slot is not None and self.drawn else None
+        if slot is None or not self.drawn:
+            return None
+        index, asset, page, label = slot
+        if self.options.diagrams == "dot":
+            return self.drawn[index]
+        return md.svg_object(self.ctx.href(page, asset), label)
+
+    def assets(self) -> list[GeneratedPage]:
+        if self.options.diagrams != "svg":
+            return []
+        return sorted((GeneratedPage(asset, self.drawn[index]) for index, asset, _, _ in self.slots.values()),
+                      key=lambda a: a.uri)
 
 
 def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePlan:
@@ -155,18 +179,22 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     entries = sorted(catalog.by_id.values(), key=lambda e: (KIND_ORDER[e.kind.name], e.record.id))
     for entry in entries:
         ctx.uri(entry.record.id)
-    diagrams = _Diagrams(options)
+    diagrams = _Diagrams(options, ctx)
     notes: dict[str, int] = {}
     for entry in entries:
         rid = entry.record.id
         uri = ctx.uri(rid)
         sub, hidden = neighbourhood_graph(g, rid, options)
         notes[rid] = hidden
+        folder = md.KIND_FOLDER[entry.kind.name]
         if sub.number_of_nodes() > 1:
+            asset = f"diagrams/{folder}/{rid}.svg"
             diagrams.add(f"n:{rid}", record_graph_dot(sub, name="neighbourhood", focus=rid,
-                                                     url_for=lambda n, u=uri: ctx.href(u, ctx.uri(n))))
+                                                     url_for=diagrams.url_for(asset)),
+                         asset=asset, page=uri, label=f"Records linked to {rid}")
         if entry.kind.name == "pattern" and entry.record.components:
-            diagrams.add(f"c:{rid}", pattern_component_dot(entry.record))
+            diagrams.add(f"c:{rid}", pattern_component_dot(entry.record), asset=f"diagrams/{folder}/{rid}.components.svg",
+                         page=uri, label=f"Components of {rid}")
     decision_groups = _by_category(catalog.records("decision"))
     pattern_groups = _by_category(catalog.records("pattern"))
     for kind, groups in (("decision", decision_groups), ("pattern", pattern_groups)):
@@ -179,14 +207,17 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
             if sub.number_of_edges() == 0 and len(nodes) < 2:
                 continue
             page_uri = md.category_uri(kind, cid)
+            asset = f"diagrams/{md.KIND_FOLDER[kind]}/category-{cid or 'uncategorised'}.svg"
             big = sub.number_of_nodes() > options.overview_dot_max
-            dot = record_graph_dot(sub, name="overview", url_for=lambda n, u=page_uri: ctx.href(u, ctx.uri(n)),
+            dot = record_graph_dot(sub, name="overview", url_for=diagrams.url_for(asset),
                                    compact=big,
                                    graph_attrs={"overlap": "prism", "splines": "false", "outputorder": "edgesfirst"}
                                    if big else None)
-            diagrams.add(f"o:{kind}:{cid}", dot, "sfdp" if big else "dot")
+            diagrams.add(f"o:{kind}:{cid}", dot, asset=asset, page=page_uri, label="Overview",
+                         engine="sfdp" if big else "dot")
     if catalog.records("pattern"):
-        diagrams.add("legend", legend_dot())
+        diagrams.add("legend", legend_dot(), asset="diagrams/patterns/legend.svg", page="patterns/index.md",
+                     label="Legend")
     stats = RenderStats()
     diagrams.draw(stats)
 
@@ -196,7 +227,7 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
         rec, rid, kind = entry.record, entry.record.id, entry.kind.name
         hood = diagrams.get(f"n:{rid}")
         if hood and notes[rid]:
-            hood = hood.rstrip() + f'\n<p class="archkb-note">{notes[rid]} more linked records are not drawn.</p>\n'
+            hood = hood.rstrip() + f'\n<p class="archkb-note">{notes[rid]} more linked records are not drawn.</p>'
         if kind == "decision":
             text = md.decision_page(ctx, rec, entry.path, hood)
         elif kind == "pattern":
@@ -223,8 +254,9 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     pages.append(GeneratedPage("tags.md", md.tags_page()))
     pages.sort(key=lambda p: p.uri)
     _refuse_collisions(pages, options.use_directory_urls)
+    # Record ids are checked against their pattern, so asset paths cannot escape diagrams/.
     nav = _nav(ctx, catalog, decision_groups, pattern_groups, options)
-    return SitePlan(pages, nav, stats, ctx)
+    return SitePlan(pages, nav, stats, ctx, diagrams.assets())
 
 
 def _by_category(recs: list[Any]) -> dict[Any, list[Any]]:

@@ -66,12 +66,16 @@ class PageContext:
         """The site-relative URL a page's Markdown path is published at."""
         return page_url(uri, self.use_directory_urls)
 
+    def published(self, uri: str) -> str:
+        """Where a page (`.md`) or a static file (anything else) is published, relative to the site root."""
+        return self.url(uri) if uri.endswith(".md") else uri
+
     def href(self, from_uri: str, to_uri: str) -> str:
-        """A URL from one published page to another (for raw HTML and SVG, which MkDocs does not rewrite)."""
-        base = self.url(from_uri)
-        base_dir = base if base.endswith("/") or not base else posixpath.dirname(base) + "/"
-        target = self.url(to_uri)
-        out = posixpath.relpath(target or ".", base_dir.rstrip("/") or ".")
+        """A URL from one published page or file to another (for raw HTML and SVG, which MkDocs does not rewrite)."""
+        base = self.published(from_uri)
+        base_dir = base.rstrip("/") if base.endswith("/") or not base else posixpath.dirname(base)
+        target = self.published(to_uri)
+        out = posixpath.relpath(target or ".", base_dir or ".")
         if (target.endswith("/") or not target) and not out.endswith("/"):
             out += "/"
         return out
@@ -132,9 +136,20 @@ def _tags(tags: Iterable[str]) -> str:
     return ", ".join(f"`{t}`" for t in sorted(tags))
 
 
-def diagram_block(svg: str, caption: str, css_class: str = "archkb-diagram") -> str:
-    """An inline SVG as a raw HTML block (inline, so the nodes' links work and the text is searchable)."""
-    return f'<figure class="{css_class}" markdown="0">\n{svg.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
+def diagram_block(body: str, caption: str, css_class: str = "archkb-diagram") -> str:
+    """A drawn diagram (an `<object>` showing its SVG file, or DOT text) as a raw HTML block with a caption."""
+    return f'<figure class="{css_class}" markdown="0">\n{body.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
+
+
+def svg_object(href: str, label: str) -> str:
+    """HTML embedding an SVG file with `<object>`, so its links work (they target the top window).
+
+    A separate file keeps the page small: MkDocs' Markdown and search passes over an inline
+    SVG cost several times the rest of a record page.
+    """
+    text = md_text(label)
+    return (f'<object data="{href}" type="image/svg+xml" class="archkb-svg" aria-label="{text}">'
+            f'<a href="{href}">{text}</a></object>')
 
 
 # ---------------------------------------------------------------- record pages
