@@ -36,7 +36,7 @@ edit_uri: edit/main/docs/
 theme:
   name: material
   custom_dir: {overrides}
-  features: [navigation.tabs, navigation.sections, navigation.indexes, navigation.prune, content.action.edit]
+  features: [navigation.tabs, navigation.indexes, navigation.prune, content.action.edit]
 plugins:
   - search
   - archkb

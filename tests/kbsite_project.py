@@ -14,7 +14,7 @@ edit_uri: edit/main/docs/
 theme:
   name: material
   custom_dir: {overrides}
-  features: [navigation.sections, navigation.indexes, navigation.prune, content.action.edit, search.suggest]
+  features: [navigation.indexes, navigation.prune, content.action.edit, search.suggest]
 plugins:
   - search
   - archkb:
