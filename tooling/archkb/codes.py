@@ -88,6 +88,17 @@ CODES: dict[str, Code] = {
              "adr/ADR-0003-x.yaml:1:1: warning W006 first line should be '# yaml-language-server: $schema=...'"),
         Code("W007", _W, "A file in a record folder is not read (wrong extension)",
              "adr/ADR-0003-x.yml:1:1: warning W007 ignored: record files end in .yaml"),
+        # --- reviews (archkb.review) -------------------------------------------------------
+        Code("E201", _E, "A review answers an item that is not in its assembled checklist",
+             "reviews/claims.yaml:20:7: error E201 milestones[0] (design): 'rag/chunking' is not in the review's assembled checklist"),
+        Code("E202", _E, "A review answer is not_applicable but gives no reason",
+             "reviews/claims.yaml:22:17: error E202 milestones[0] (design): data-readiness/lineage is not_applicable without a reason"),
+        Code("E203", _E, "Two milestones of a review share a name",
+             "reviews/claims.yaml:30:11: error E203 milestones[2]: milestone name 'design' is also used by milestones[0]"),
+        Code("W201", _W, "An item not met at the latest milestone is past its due date",
+             "reviews/claims.yaml:25:52: warning W201 milestones[1] (launch): data-readiness/lineage is not met and was due 2026-05-01"),
+        Code("W202", _W, "The review's checklist has questions no milestone has answered (the checklist changed)",
+             "reviews/claims.yaml:14:11: warning W202 2 question(s) of the assembled checklist have no answer at any milestone (new since 'launch'): ..."),
     ]
 }
 
