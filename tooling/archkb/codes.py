@@ -99,6 +99,11 @@ CODES: dict[str, Code] = {
              "reviews/claims.yaml:25:52: warning W201 milestones[1] (launch): data-readiness/lineage is not met and was due 2026-05-01"),
         Code("W202", _W, "The review's checklist has questions no milestone has answered (the checklist changed)",
              "reviews/claims.yaml:14:11: warning W202 2 question(s) of the assembled checklist have no answer at any milestone (new since 'launch'): ..."),
+        # --- content and crosswalks (archkb.frameworks) --------------------------------------
+        Code("E301", _E, "A checklist question's maps_to names a framework that is not registered",
+             "checklists/x.yaml:30:11: error E301 quality/schema: maps_to key 'nist' is not a known framework (known: ...)"),
+        Code("E302", _E, "A crosswalk identifier does not belong to the framework it is listed under",
+             "checklists/x.yaml:31:26: error E302 quality/schema: 'Data 8' is not an identifier of ml-test-score"),
     ]
 }
 
