@@ -62,3 +62,13 @@ def test_block_markdown_is_a_raw_block_with_blank_lines_kept():
 
 def test_sanitizer_output_is_well_nested():
     assert sanitize_html("<p><em>a<strong>b</p>") == "<p><em>a<strong>b</strong></em></p>"
+
+
+@pytest.mark.parametrize("text", [
+    "Plain prose.\nSecond line (with brackets) - and a dash.\n\nSecond paragraph: 50% \"quoted\".",
+    "Use option 1. It costs $5 + tax = fine; see a/b @team.", "One line"])
+def test_prose_fast_path_gives_what_markdown_gives(text):
+    from archkb.render import sanitize
+
+    full = sanitize_html(markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"]))
+    assert sanitize._prose_html(text) == full

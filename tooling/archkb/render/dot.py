@@ -7,6 +7,7 @@ read as an HTML-like label.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 
 import graphviz
@@ -72,29 +73,63 @@ def record_graph_dot(g: nx.MultiDiGraph, *, name: str = "kb", focus: str | None 
     dot.attr("edge", fontname="Helvetica", fontsize="9")
     for node in sorted(g.nodes):
         data = g.nodes[node]
-        attrs = dict(NODE_STYLE.get(data.get("kind", ""), {}))
-        if data.get("status") in STATUS_FILL:
-            attrs["fillcolor"] = STATUS_FILL[data["status"]]
-            attrs["fontcolor"] = "#616161"
-        if node == focus:
-            attrs["penwidth"] = "2.5"
-        status = f" ({data['status']})" if data.get("status") else ""
-        attrs["label"] = label(node if compact else f"{node}{status}\n{_wrap(data.get('title', ''))}")
-        attrs["tooltip"] = label(f"{node}: {data.get('title', '')}")
         url = url_for(node) if url_for else None
-        if url:
-            attrs["URL"] = label(url)
-            attrs["target"] = "_top"
-        dot.node(node, **attrs)
+        dot.body.append(_record_node(node, data.get("kind", ""), data.get("status"), data.get("title", ""),
+                                     node == focus, compact, url))
     edges = sorted((u, v, d["type"]) for u, v, d in g.edges(data=True) if not d.get("derived"))
     for u, v, etype in edges:
-        attrs = dict(EDGE_STYLE.get(etype, {}))
-        if compact:
-            attrs["tooltip"] = label(f"{u} {etype.replace('_', ' ')} {v}")
-        else:
-            attrs["label"] = label(etype.replace("_", " "))
-        dot.edge(u, v, **attrs)
+        dot.body.append(_record_edge(u, v, etype, compact))
     return dot.source
+
+
+@functools.lru_cache(maxsize=65536)
+def _record_node(node: str, kind: str, status: str | None, title: str, focus: bool, compact: bool,
+                 url: str | None) -> str:
+    """The DOT statement of one record node (memoised: a record is drawn in every neighbour's diagram)."""
+    attrs = dict(NODE_STYLE.get(kind, {}))
+    if status in STATUS_FILL:
+        attrs["fillcolor"] = STATUS_FILL[status]
+        attrs["fontcolor"] = "#616161"
+    if focus:
+        attrs["penwidth"] = "2.5"
+    shown = f" ({status})" if status else ""
+    attrs["label"] = label(node if compact else f"{node}{shown}\n{_wrap(title)}")
+    attrs["tooltip"] = label(f"{node}: {title}")
+    if url:
+        attrs["URL"] = label(url)
+        attrs["target"] = "_top"
+    return _line("node", node, None, _key(attrs))
+
+
+@functools.lru_cache(maxsize=65536)
+def _record_edge(u: str, v: str, etype: str, compact: bool) -> str:
+    attrs = dict(EDGE_STYLE.get(etype, {}))
+    if compact:
+        attrs["tooltip"] = label(f"{u} {etype.replace('_', ' ')} {v}")
+    else:
+        attrs["label"] = label(etype.replace("_", " "))
+    return _line("edge", u, v, _key(attrs))
+
+
+AttrKey = tuple[tuple[str, str, bool], ...]
+
+
+def _key(attrs: dict[str, str]) -> AttrKey:
+    # The flag keeps a nohtml label apart from a plain string with the same text (they quote differently).
+    return tuple((k, v, isinstance(v, graphviz.quoting.NoHtml)) for k, v in attrs.items())
+
+
+@functools.lru_cache(maxsize=65536)
+def _line(what: str, a: str, b: str | None, attrs: AttrKey) -> str:
+    """One node or edge statement, quoted by the graphviz package; memoised, because a record
+    appears in the neighbourhood diagrams of all its neighbours and quoting is the slow part."""
+    tmp = graphviz.Digraph()
+    values = {k: graphviz.nohtml(v) if html_safe else v for k, v, html_safe in attrs}
+    if what == "node":
+        tmp.node(a, **values)
+    else:
+        tmp.edge(a, str(b), **values)
+    return tmp.body[0]
 
 
 # Component kind -> node attributes: the shape says what the box is at a glance.

@@ -46,6 +46,7 @@ class PageContext:
     edit_base: str | None = None
     docs_to_root: str = ".."
     uris: dict[str, str] = field(default_factory=dict)
+    _hrefs: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
     def uri(self, rid: str) -> str:
         """The docs-relative Markdown path of a record's page."""
@@ -75,9 +76,13 @@ class PageContext:
         base = self.published(from_uri)
         base_dir = base.rstrip("/") if base.endswith("/") or not base else posixpath.dirname(base)
         target = self.published(to_uri)
-        out = posixpath.relpath(target or ".", base_dir or ".")
-        if (target.endswith("/") or not target) and not out.endswith("/"):
-            out += "/"
+        key = (base_dir, target)
+        out = self._hrefs.get(key)
+        if out is None:
+            out = posixpath.relpath(target or ".", base_dir or ".")
+            if (target.endswith("/") or not target) and not out.endswith("/"):
+                out += "/"
+            self._hrefs[key] = out
         return out
 
     def edit_url(self, source: str) -> str | None:
@@ -106,7 +111,9 @@ def page_url(uri: str, use_directory_urls: bool = True) -> str:
 
 def front_matter(meta: dict[str, Any]) -> str:
     """YAML front matter, sorted, so the same record always gives the same bytes."""
-    return "---\n" + yaml.safe_dump(meta, sort_keys=True, allow_unicode=True, width=1000) + "---\n\n"
+    # libyaml's emitter: the pure-Python one cost seconds over a thousand pages.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return "---\n" + yaml.dump(meta, Dumper=dumper, sort_keys=True, allow_unicode=True, width=1000) + "---\n\n"
 
 
 def page_title(text: str) -> str:
