@@ -233,10 +233,10 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
         elif kind == "pattern":
             text = md.pattern_page(ctx, rec, entry.path, diagrams.get(f"c:{rid}"), hood)
         elif kind == "checklist":
-            usage = extras.checklist_usage(rid, catalog) if extras else None
+            usage = extras.checklist_usage(rid, catalog, _md_link_for(ctx, ctx.uri(rid))) if extras else None
             text = md.checklist_page(ctx, rec, entry.path, hood, usage)
         else:
-            details = extras.review_page_sections(rec, catalog) if extras else None
+            details = extras.review_page_sections(rec, catalog, _md_link_for(ctx, ctx.uri(rid))) if extras else None
             text = md.review_page(ctx, rec, entry.path, hood, details)
         pages.append(GeneratedPage(ctx.uri(rid), text, entry.path))
     pages.append(GeneratedPage("decisions/index.md", md.decision_log(ctx)))
@@ -257,6 +257,11 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     # Record ids are checked against their pattern, so asset paths cannot escape diagrams/.
     nav = _nav(ctx, catalog, decision_groups, pattern_groups, options)
     return SitePlan(pages, nav, stats, ctx, diagrams.assets())
+
+
+def _md_link_for(ctx: md.PageContext, page_uri: str) -> Callable[[str], str | None]:
+    """Markdown link targets from one page to record pages (None for ids that are not records)."""
+    return lambda rid: md.rel(page_uri, ctx.uri(rid)) if rid in ctx.graph else None
 
 
 def _by_category(recs: list[Any]) -> dict[Any, list[Any]]:
