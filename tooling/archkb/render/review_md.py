@@ -163,3 +163,53 @@ def checklist_usage(checklist_id: str, catalog: Any, url_for: UrlFor = None) -> 
             cell = "; ".join(f"{_link(r.id, r.title or r.project.name, url_for)}: {s}" for r, s in found)
             rows.append([f"`{checklist_id}/{q.id}`", inline_markdown(q.text), cell or "—"])
     return "## Used by reviews\n\n" + _table(["Question", "Text", "Reviews (latest answer)"], rows)
+
+
+def assembled_checklist_markdown(review: Any, asm: Any, url_for: UrlFor = None) -> str:
+    """A review's assembled checklist as a GitHub task list grouped by section (ticked when met at the
+    latest milestone), each item with its severity, rationale, the evidence expected and its source."""
+    last = review.milestones[-1] if review.milestones else None
+    title = review.title or review.project.name
+    out = [f"# Review checklist: {md_text(title)}\n\n",
+           f"Review `{review.id}`: {len(asm.items)} items"
+           + (f"; answers as of milestone {md_text(last.name)} ({last.date.isoformat()})" if last else "") + ".\n\n"]
+    current = None
+    for item in asm.items:
+        if item.section != current:
+            out.append(("\n" if current is not None else "") + f"## {md_text(item.section_title)}\n\n")
+            current = item.section
+        answer = last.answers.get(item.qid) if last else None
+        status = getattr(answer.status, "value", None) if answer else None
+        tick = "x" if status == "met" else " "
+        state = f" — {LABELS[status]}" if status and status != "met" else ""
+        out.append(f"- [{tick}] **{item.severity}** `{item.qid}` {inline_markdown(item.text)}{state}\n")
+        if item.rationale:
+            out.append(f"  - Why: {inline_markdown(item.rationale)}\n")
+        if item.evidence:
+            out.append("  - Evidence expected: " + "; ".join(inline_markdown(e) for e in item.evidence) + "\n")
+        if item.maps_to:
+            out.append("  - Maps to: " + "; ".join(f"{md_text(k)} {', '.join(md_text(v) for v in vals)}"
+                                                for k, vals in item.maps_to) + "\n")
+        if item.mitigated_by:
+            out.append("  - Mitigated by: " + ", ".join(_link(p, p, url_for) for p in item.mitigated_by) + "\n")
+        source = f"{item.kind} {_link(item.record_id, item.record_id, url_for)}"
+        if item.kind != "decision":
+            source += f", question `{item.question_id}`"
+        out.append(f"  - Source: {source}\n")
+    return "".join(out)
+
+
+def score_markdown(sc: Score, url_for: UrlFor = None) -> str:
+    """A milestone's score as Markdown: scorecard, risks, plan and the changes since the previous milestone."""
+    out = [scorecard(sc), f"## High risks\n\n{_risk_list(sc.high_risks, url_for)}",
+           f"## Medium risks\n\n{_risk_list(sc.medium_risks, url_for)}",
+           f"## Improvement plan\n\n{_plan(sc, url_for)}"]
+    if sc.previous:
+        out.append(f"## Since {md_text(sc.previous)}\n\n")
+        for name, found in (("Improved", sc.improved), ("Regressed", sc.regressed)):
+            lines = "\n".join(f"- {_item_ref(f, url_for)}: {LABELS[f.before or '']} → {LABELS[f.status]}"
+                              for f in found)
+            out.append(f"{name}:\n\n{lines or 'None.'}\n\n")
+    if sc.new:
+        out.append("## New (never answered)\n\n" + "\n".join(f"- `{i.qid}`" for i in sc.new) + "\n\n")
+    return "".join(out)

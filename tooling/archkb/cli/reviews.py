@@ -1,0 +1,307 @@
+"""Review commands: `review checklist|new|score` and the `export lens` and `export review-csv` formats."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+from typing import Any
+
+from archkb.cli.core import add_root, usage_error
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def register(commands: Any, exports: Any) -> None:
+    review = commands.add_parser("review", help="assemble, scaffold and score project reviews")
+    sub = review.add_subparsers(dest="review_command", metavar="ACTION")
+    sub.required = True
+
+    p = sub.add_parser("checklist", help="a review's assembled checklist (profile + patterns + adopted ADRs)")
+    p.add_argument("id", metavar="REVIEW_ID")
+    p.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
+    add_root(p)
+    p.set_defaults(func=cmd_checklist)
+
+    p = sub.add_parser("new", help="scaffold reviews/PROJECT.yaml with a profile to fill in")
+    p.add_argument("project", metavar="PROJECT", help="the review id (kebab-case)")
+    add_root(p)
+    p.set_defaults(func=cmd_new)
+
+    p = sub.add_parser("score", help="per-section counts, risks, improvement plan and changes at a milestone")
+    p.add_argument("id", metavar="REVIEW_ID")
+    p.add_argument("--milestone", metavar="NAME", help="default: the latest milestone")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    add_root(p)
+    p.set_defaults(func=cmd_score)
+
+    p = exports.add_parser("lens", help="a checklist as an AWS Well-Architected custom lens (JSON)")
+    p.add_argument("checklist", metavar="CHECKLIST_ID")
+    p.add_argument("out", metavar="OUT.json")
+    add_root(p)
+    p.set_defaults(func=cmd_export_lens)
+
+    p = exports.add_parser("review-csv", help="a review's answers at every milestone as CSV")
+    p.add_argument("review", metavar="REVIEW_ID")
+    p.add_argument("out", metavar="OUT.csv")
+    add_root(p)
+    p.set_defaults(func=cmd_export_review_csv)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _load(root: str) -> Any | None:
+    if not os.path.isdir(root):
+        usage_error(f"no such folder: {root}")
+        return None
+    from archkb.catalog import load_catalog
+
+    return load_catalog(root)
+
+
+def _record(catalog: Any, rid: str, kind: str) -> Any | None:
+    rec = catalog.get(rid)
+    if rec is None or catalog.kind_of(rid) != kind:
+        known = ", ".join(r.id for r in catalog.records(kind)) or "none"
+        entry = next((e for e in catalog.entries if e.kind.name == kind and e.record is None
+                      and os.path.splitext(os.path.basename(e.path))[0] == rid), None)
+        why = f" ({entry.path} is invalid: run `archkb check`)" if entry else f" (known: {known})"
+        print(f"archkb: error: no {kind} {rid!r}{why}", file=sys.stderr)
+        return None
+    return rec
+
+
+def write_new(path: str, text: str) -> None:
+    """Write a new file atomically; raises FileExistsError rather than replace an existing file."""
+    folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".archkb-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a record file is shared like any other
+        os.link(tmp, path)  # fails if the target exists: no overwrite, no window for a race
+    finally:
+        os.unlink(tmp)
+
+
+def _write_export(path: str, text: str) -> int:
+    try:
+        write_new(path, text)
+    except FileExistsError:
+        print(f"archkb: error: {path} exists; not overwriting it (choose a new file name)", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"archkb: error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"wrote {path}")
+    return 0
+
+
+def _source_url(catalog: Any) -> Any:
+    def url_for(rid: str) -> str:
+        entry = catalog.entry(rid)
+        return entry.path if entry else ""
+    return url_for
+
+
+# ---------------------------------------------------------------- commands
+
+
+def cmd_checklist(args: argparse.Namespace) -> int:
+    catalog = _load(args.root)
+    if catalog is None:
+        return 2
+    review = _record(catalog, args.id, "review")
+    if review is None:
+        return 1
+    from archkb.review import assemble
+
+    asm = assemble(review, catalog)
+    if args.format == "json":
+        data = {"review": review.id, "project": review.project.model_dump(mode="json"),
+                "checklists": asm.checklists, "missing": asm.missing,
+                "items": [i.to_json() for i in asm.items]}
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "csv":
+        from archkb.exporters.review_csv import checklist_csv
+
+        sys.stdout.write(checklist_csv(asm))
+    else:
+        from archkb.render.review_md import assembled_checklist_markdown
+
+        sys.stdout.write(assembled_checklist_markdown(review, asm, _source_url(catalog)))
+    if asm.missing:
+        print(f"archkb: warning: the review names records that do not exist: {', '.join(asm.missing)}",
+              file=sys.stderr)
+    return 0
+
+
+REVIEW_TEMPLATE = """{schema}
+# A project review: the profile selects the checklist questions (see `archkb review checklist {id}`).
+id: {id}
+project:
+  name: {name}
+  owner: TODO the accountable team or person
+  description: TODO what the system does and for whom.
+  # predictive | genai | agentic
+  system_type: predictive
+  # minimal | limited | high | unacceptable (after the EU AI Act's categories)
+  risk_tier: limited
+  # public | internal | confidential | restricted (the most sensitive data it touches)
+  data_classification: internal
+  # true when the system processes personal data
+  personal_data: false
+  # cloud | on_prem | edge | hybrid
+  deployment: cloud
+# Patterns the project uses (their review questions join the checklist), e.g. [feature-store]
+patterns: []
+# Decisions the project adopts (their confirmation joins the checklist), e.g. [ADR-0007]
+decisions: []
+# Checklists to use; leave empty to use every checklist with a question that applies
+checklists: []
+# Review meetings, oldest first. Answers are keyed by qualified id (CHECKLIST/QUESTION,
+# PATTERN/QUESTION or ADR-0007/confirmation); status: met | partial | not_met | not_applicable
+# (not_applicable needs a reason; give not_met items an owner and a due date).
+milestones: []
+#  - name: design
+#    date: 2026-01-31
+#    answers:
+#      data-readiness/schema-validated: {{status: partial, owner: Data engineering, due: 2026-03-01}}
+"""
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    rid = args.project
+    if not SLUG_RE.match(rid) or len(rid) > 80:
+        return usage_error(f"{rid!r} is not a kebab-case id (lower-case letters, digits and hyphens)")
+    if not os.path.isdir(args.root):
+        return usage_error(f"no such folder: {args.root}")
+    from archkb.config import load_config
+    from archkb.schema import schema_comment
+
+    config, problems = load_config(args.root)
+    if any(p.is_error for p in problems):
+        for p in problems:
+            print(p.format_text(), file=sys.stderr)
+        return 1
+    path = os.path.join(args.root, "reviews", f"{rid}.yaml")
+    name = rid.replace("-", " ").capitalize()
+    text = REVIEW_TEMPLATE.format(schema=schema_comment("review", config.schema_dir), id=rid, name=name)
+    try:
+        write_new(path, text)
+    except FileExistsError:
+        print(f"archkb: error: {path} exists; not overwriting it", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        print(f"archkb: error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"created {path}: fill in the profile, then `archkb review checklist {rid}`")
+    return 0
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    catalog = _load(args.root)
+    if catalog is None:
+        return 2
+    review = _record(catalog, args.id, "review")
+    if review is None:
+        return 1
+    from archkb.review import score
+
+    try:
+        sc = score(review, catalog, args.milestone)
+    except KeyError:
+        names = ", ".join(m.name for m in review.milestones) or "none recorded"
+        print(f"archkb: error: review {review.id!r} has no milestone {args.milestone!r} (milestones: {names})",
+              file=sys.stderr)
+        return 1
+    if args.format == "json":
+        sys.stdout.write(json.dumps(sc.to_json(), indent=2, ensure_ascii=False) + "\n")
+    elif args.format == "markdown":
+        from archkb.render.review_md import score_markdown
+
+        sys.stdout.write(score_markdown(sc, _source_url(catalog)))
+    else:
+        sys.stdout.write(score_text(sc))
+    return 0
+
+
+def _finding_line(f: Any) -> str:
+    extra = []
+    if f.answer is not None and f.answer.owner:
+        extra.append(f"owner: {f.answer.owner}")
+    if f.answer is not None and f.answer.due:
+        extra.append(f"due {f.answer.due.isoformat()}")
+    tail = f" ({'; '.join(extra)})" if extra else ""
+    return f"  {f.item.qid} [{f.item.severity}, {f.status.replace('_', ' ')}]{tail}: {' '.join(f.item.text.split())}"
+
+
+def score_text(sc: Any) -> str:
+    """The plain-text scorecard `archkb review score` prints."""
+    from archkb.review import COUNT_KEYS
+
+    head = (f"{sc.review_id} at milestone {sc.milestone} ({sc.date.isoformat()})" if sc.milestone
+            else f"{sc.review_id}: no milestone recorded (everything unanswered)")
+    lines = [head, ""]
+    labels = ["met", "partial", "not met", "n/a", "unanswered"]
+    width = max([len(s.title) for s in sc.sections] + [7])
+    lines.append(f"{'section':<{width}}  " + "  ".join(f"{lab:>10}" for lab in labels))
+    for s in sc.sections:
+        lines.append(f"{s.title:<{width}}  " + "  ".join(f"{s.counts[k]:>10}" for k in COUNT_KEYS))
+    totals = sc.totals
+    lines.append(f"{'total':<{width}}  " + "  ".join(f"{totals[k]:>10}" for k in COUNT_KEYS))
+    lines += ["", f"high risks: {len(sc.high_risks)}"] + [_finding_line(f) for f in sc.high_risks]
+    lines += [f"medium risks: {len(sc.medium_risks)}"] + [_finding_line(f) for f in sc.medium_risks]
+    lines += [f"improvement plan: {len(sc.plan)}"]
+    for f in sc.plan:
+        lines.append(_finding_line(f))
+        if f.item.improvement:
+            lines.append(f"    -> {' '.join(f.item.improvement.split())}")
+    if sc.previous:
+        lines.append(f"since {sc.previous}:")
+        for name, found in (("improved", sc.improved), ("regressed", sc.regressed)):
+            lines.append(f"  {name}: {len(found)}")
+            lines += [f"    {f.item.qid}: {(f.before or '').replace('_', ' ')} -> {f.status.replace('_', ' ')}"
+                      for f in found]
+    if sc.new:
+        lines.append(f"new (never answered): {len(sc.new)}")
+        lines += [f"  {i.qid}" for i in sc.new]
+    if sc.unknown:
+        lines.append(f"answers to items not in the checklist (E201): {', '.join(sc.unknown)}")
+    return "\n".join(lines) + "\n"
+
+
+def cmd_export_lens(args: argparse.Namespace) -> int:
+    catalog = _load(args.root)
+    if catalog is None:
+        return 2
+    checklist = _record(catalog, args.checklist, "checklist")
+    if checklist is None:
+        return 1
+    from archkb.exporters.lens import LensError, checklist_lens, lens_json
+
+    try:
+        lens = checklist_lens(checklist)
+    except LensError as exc:
+        print(f"archkb: error: {exc}", file=sys.stderr)
+        return 1
+    return _write_export(args.out, lens_json(lens))
+
+
+def cmd_export_review_csv(args: argparse.Namespace) -> int:
+    catalog = _load(args.root)
+    if catalog is None:
+        return 2
+    review = _record(catalog, args.review, "review")
+    if review is None:
+        return 1
+    from archkb.exporters.review_csv import results_csv
+
+    return _write_export(args.out, results_csv(review, catalog))
