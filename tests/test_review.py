@@ -11,7 +11,7 @@ import pytest
 from archkb.catalog import load_catalog
 from archkb.models.checklist import AppliesWhen
 from archkb.models.review import Project
-from archkb.review import applies, assemble, history, risk_of, score
+from archkb.review import applies, assemble, history, risk_of, risk_summary, score
 from archkb.rules import check_catalog
 from conftest import FIXTURES
 
@@ -169,6 +169,11 @@ def test_no_milestone_is_all_unanswered(catalog, review):
     sc = score(empty, catalog)
     assert sc.milestone is None and sc.totals["unanswered"] == len(EXPECTED)
     assert sc.high_risks == [] and sc.plan == [] and sc.new == [] and history(empty, catalog) == []
+
+
+def test_risk_summary_for_the_index(catalog, review):
+    assert risk_summary(review, catalog) == {"milestone": "pre-production", "date": dt.date(2026, 5, 1), "items": 8,
+                                             "high": 1, "medium": 2, "unanswered": 1}
 
 
 def test_history_is_one_score_per_milestone(catalog, review):

@@ -346,6 +346,13 @@ def history(review: Any, catalog: Catalog, assembly: Assembly | None = None) -> 
     return [score(review, catalog, m.name, asm) for m in _unique_milestones(review)]
 
 
+def risk_summary(review: Any, catalog: Catalog) -> dict[str, Any]:
+    """One line of a review index: items, high and medium risks and unanswered items at the latest milestone."""
+    sc = score(review, catalog)
+    return {"milestone": sc.milestone, "date": sc.date, "items": sum(s.total for s in sc.sections),
+            "high": len(sc.high_risks), "medium": len(sc.medium_risks), "unanswered": sc.totals["unanswered"]}
+
+
 def _unique_milestones(review: Any) -> list[Any]:
     seen: set[str] = set()
     out = []
