@@ -124,11 +124,30 @@ def test_review_new_scaffolds_a_valid_review(capsys, kb):
 
 
 def test_review_new_never_overwrites(capsys, kb):
-    path = os.path.join(kb, "reviews", "support-assistant.yaml")
+    path = os.path.join(kb, "reviews", "draft.yaml")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("not: [a, valid review\n")  # a file that is no record yet
     before = open(path, "rb").read()
-    code, _, err = run(capsys, "review", "new", "support-assistant", "-C", kb)
+    code, _, err = run(capsys, "review", "new", "draft", "-C", kb)
     assert code == 1 and "exists" in err and open(path, "rb").read() == before
+    code, _, err = run(capsys, "review", "new", "support-assistant", "-C", kb)
+    assert code == 1 and "already used by reviews/support-assistant.yaml" in err
     assert [f for f in os.listdir(os.path.dirname(path)) if f.startswith(".archkb-")] == []
+
+
+def test_review_new_refuses_an_id_used_by_another_kind(capsys, kb):
+    code, _, err = run(capsys, "review", "new", "rag", "-C", kb)
+    assert code == 1 and "already used by patterns/rag.yaml" in err
+    assert not os.path.exists(os.path.join(kb, "reviews", "rag.yaml"))
+
+
+def test_invalid_review_is_reported_not_a_traceback(capsys, kb):
+    path = os.path.join(kb, "reviews", "support-assistant.yaml")
+    text = open(path, encoding="utf-8").read().replace("system_type: genai", "system_type: quantum")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    code, _, err = run(capsys, "review", "score", "support-assistant", "-C", kb)
+    assert code == 1 and "reviews/support-assistant.yaml is invalid" in err
 
 
 @pytest.mark.parametrize("bad", ["Fraud", "../x", "a_b", "x-"])

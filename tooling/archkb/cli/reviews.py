@@ -191,6 +191,12 @@ def cmd_new(args: argparse.Namespace) -> int:
         for p in problems:
             print(p.format_text(), file=sys.stderr)
         return 1
+    from archkb.catalog import load_catalog
+
+    taken = load_catalog(args.root).entry(rid)
+    if taken is not None:  # ids are unique across kinds
+        print(f"archkb: error: id {rid!r} is already used by {taken.path}", file=sys.stderr)
+        return 1
     path = os.path.join(args.root, "reviews", f"{rid}.yaml")
     name = rid.replace("-", " ").capitalize()
     text = REVIEW_TEMPLATE.format(schema=schema_comment("review", config.schema_dir), id=rid, name=name)
