@@ -21,32 +21,34 @@ def register(commands: Any, exports: Any) -> None:
     sub.required = True
 
     p = sub.add_parser("checklist", help="a review's assembled checklist (profile + patterns + adopted ADRs)")
-    p.add_argument("id", metavar="REVIEW_ID")
-    p.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown")
+    p.add_argument("id", metavar="REVIEW_ID", help="the review's id (reviews/REVIEW_ID.yaml)")
+    p.add_argument("--format", choices=("markdown", "csv", "json"), default="markdown",
+                   help="a GitHub task list by section, CSV for spreadsheets, or JSON")
     add_root(p)
     p.set_defaults(func=cmd_checklist)
 
     p = sub.add_parser("new", help="scaffold reviews/PROJECT.yaml with a profile to fill in")
-    p.add_argument("project", metavar="PROJECT", help="the review id (kebab-case)")
+    p.add_argument("project", metavar="PROJECT", help="the new review's id, kebab-case (reviews/PROJECT.yaml)")
     add_root(p)
     p.set_defaults(func=cmd_new)
 
     p = sub.add_parser("score", help="per-section counts, risks, improvement plan and changes at a milestone")
-    p.add_argument("id", metavar="REVIEW_ID")
-    p.add_argument("--milestone", metavar="NAME", help="default: the latest milestone")
-    p.add_argument("--format", choices=("text", "json", "markdown"), default="text")
+    p.add_argument("id", metavar="REVIEW_ID", help="the review's id (reviews/REVIEW_ID.yaml)")
+    p.add_argument("--milestone", metavar="NAME", help="the milestone to score (default: the latest)")
+    p.add_argument("--format", choices=("text", "json", "markdown"), default="text",
+                   help="plain text, JSON, or Markdown with the scorecard bars")
     add_root(p)
     p.set_defaults(func=cmd_score)
 
     p = exports.add_parser("lens", help="a checklist as an AWS Well-Architected custom lens (JSON)")
-    p.add_argument("checklist", metavar="CHECKLIST_ID")
-    p.add_argument("out", metavar="OUT.json")
+    p.add_argument("checklist", metavar="CHECKLIST_ID", help="the checklist's id (checklists/CHECKLIST_ID.yaml)")
+    p.add_argument("out", metavar="OUT.json", help="a new file to write (never overwritten)")
     add_root(p)
     p.set_defaults(func=cmd_export_lens)
 
     p = exports.add_parser("review-csv", help="a review's answers at every milestone as CSV")
-    p.add_argument("review", metavar="REVIEW_ID")
-    p.add_argument("out", metavar="OUT.csv")
+    p.add_argument("review", metavar="REVIEW_ID", help="the review's id (reviews/REVIEW_ID.yaml)")
+    p.add_argument("out", metavar="OUT.csv", help="a new file to write (never overwritten)")
     add_root(p)
     p.set_defaults(func=cmd_export_review_csv)
 
