@@ -1,4 +1,4 @@
-"""Turn DOT text into inline-ready SVG with Graphviz, cached by the DOT text's hash and batched across cores.
+"""Turn DOT text into SVG with Graphviz, cached by the DOT text's hash and batched across cores.
 
 One `dot` process per graph costs more in start-up than in layout for the small graphs
 of a record page, so uncached graphs of one engine are sent to a few processes, many
@@ -49,7 +49,7 @@ def graphviz_available() -> bool:
 
 
 def clean_svg(svg: str) -> str:
-    """The SVG element alone (no XML prologue, doctype or comments), ready to inline in HTML."""
+    """The SVG element alone (no XML prologue, doctype or comments): the same bytes on every machine's Graphviz build."""
     svg = _XML_PROLOGUE.sub("", svg).strip()
     if any(_UNSAFE_NAME.search(_QUOTED.sub('""', tag)) or _UNSAFE_HREF.search(tag) for tag in _TAG.findall(svg)):
         # Labels are escaped by dot.py and URLs are built from checked ids; this is the last guard.
