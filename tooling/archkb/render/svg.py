@@ -49,7 +49,7 @@ def graphviz_available() -> bool:
 
 
 def clean_svg(svg: str) -> str:
-    """The SVG element alone (no XML prologue, doctype or comments): the same bytes on every machine's Graphviz build."""
+    """The SVG element alone, without XML prologue, doctype or comments (which name the Graphviz version)."""
     svg = _XML_PROLOGUE.sub("", svg).strip()
     if any(_UNSAFE_NAME.search(_QUOTED.sub('""', tag)) or _UNSAFE_HREF.search(tag) for tag in _TAG.findall(svg)):
         # Labels are escaped by dot.py and URLs are built from checked ids; this is the last guard.
