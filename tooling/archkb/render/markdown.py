@@ -227,7 +227,7 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     if rec.review_by:
         rows.append(["Review by", rec.review_by.isoformat()])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(heading)}\n\n", _table(["", ""], rows)]
+    parts = [front_matter(meta), f"# {md_text(heading)}\n\n", _table(["Property", "Value"], rows)]
     parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
     parts.append(_section("Decision drivers", _bullets(rec.drivers)))
     chosen = rec.outcome.chosen if rec.outcome else None
@@ -265,7 +265,7 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
         rows += [[n, md_text(v)] for n, v in (("Original status", p.original_status),
                                               ("Original date", p.original_date),
                                               ("Original title", p.original_title)) if v]
-        parts.append(_section("Provenance", _table(["", ""], rows)))
+        parts.append(_section("Provenance", _table(["Property", "Value"], rows)))
     return "".join(parts)
 
 
@@ -290,7 +290,7 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
     rows.append(["Source", f"`{source}`"])
     parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", block_markdown(rec.summary, "archkb-summary") + "\n\n",
-             _table(["", ""], rows)]
+             _table(["Property", "Value"], rows)]
     parts.append(_section("Problem", block_markdown(rec.problem) + "\n\n"))
     parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
     parts.append(_section("Forces", _bullets(rec.forces)))
@@ -359,7 +359,7 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags)])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", _table(["", ""], rows),
+    parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", _table(["Property", "Value"], rows),
              block_markdown(rec.description) + "\n\n"]
     for section in rec.sections:
         body = block_markdown(section.description) + "\n\n" if section.description else ""
@@ -395,7 +395,7 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags)])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(title)}\n\n", _table(["Profile", ""], rows),
+    parts = [front_matter(meta), f"# {md_text(title)}\n\n", _table(["Profile", "Value"], rows),
              block_markdown(p.description) + "\n\n"]
     for name, ids in (("Patterns used", rec.patterns), ("Decisions adopted", rec.decisions),
                       ("Checklists", rec.checklists)):
