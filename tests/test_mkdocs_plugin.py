@@ -174,3 +174,14 @@ def test_hand_written_page_colliding_with_a_generated_one_is_refused(tmp_path, c
     with caplog.at_level(logging.ERROR), pytest.raises((PluginError, Abort)):
         build_project(cfg)
     assert any("hand-written" in r.getMessage() for r in caplog.records)
+
+
+def test_export_site_fails_cleanly_on_invalid_records_and_bad_usage(tmp_path, capsys):
+    cfg = make_project(str(tmp_path), "kb-small")
+    _break_record(os.path.join(tmp_path, "kb"))
+    out = tmp_path / "export"
+    assert main(["export-site", str(out), "-f", cfg]) == 1
+    assert not out.exists(), "a failed export changes nothing"
+    assert "invalid record" in capsys.readouterr().err
+    assert main(["export-site", str(out), "-f", str(tmp_path / "missing.yml")]) == 2
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(".archkb-export")]
