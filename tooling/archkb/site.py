@@ -357,10 +357,5 @@ def home_page(plan: SitePlan, title: str) -> GeneratedPage:
     return GeneratedPage("index.md", text)
 
 
-def check_blocks(result: CheckResult) -> list[str]:
-    """Error lines of a check, formatted exactly like `archkb check` prints them."""
-    return [p.format_text() for p in result.problems if p.is_error]
-
-
-__all__ = ["DIAGRAM_MODES", "GeneratedPage", "SiteOptions", "SitePlan", "check_blocks", "full_nav", "home_page",
+__all__ = ["DIAGRAM_MODES", "GeneratedPage", "SiteOptions", "SitePlan", "full_nav", "home_page",
            "neighbourhood_graph", "plan_site"]
