@@ -132,3 +132,16 @@ def test_clicking_a_diagram_node_opens_that_record(site: str, browser) -> None:
     page.wait_for_url("**/decisions/ADR-0001/", timeout=10000)
     assert "ADR-0001" in page.inner_text("h1")
     page.close()
+
+
+def test_decision_log_filter_hides_rows_that_do_not_match(site: str, browser) -> None:
+    page = browser.new_page()
+    page.goto(site + "decisions/", wait_until="networkidle")
+    rows = page.locator("table tbody tr")
+    assert rows.count() == 2
+    page.fill("input.archkb-filter", "kiwi")
+    assert page.locator("table tbody tr:not([hidden])").count() == 1
+    assert "ADR-0002" in page.locator("table tbody tr:not([hidden])").first.inner_text()
+    page.fill("input.archkb-filter", "")
+    assert page.locator("table tbody tr:not([hidden])").count() == 2
+    page.close()

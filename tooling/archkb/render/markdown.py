@@ -431,6 +431,9 @@ def _decision_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list
 
 
 DECISION_HEADERS = ["Id", "Title", "Status", "Date", "Tags"]
+# A search box over the table that follows it (the theme's override script does the filtering).
+FILTER_BOX = ('<input type="search" class="archkb-filter" placeholder="Filter by id, title, status, date or tag" '
+              'aria-label="Filter the table">\n\n')
 
 
 def newest_first(recs: Iterable[Any]) -> list[Any]:
@@ -447,7 +450,7 @@ def decision_log(ctx: PageContext) -> str:
     return (_index_meta("Decision log") + "# Decision log\n\n"
             + f"{len(recs)} decisions ({summary}), newest first. "
             + "See them [by status](status.md), on a [timeline](timeline.md) or by category below.\n\n"
-            + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
+            + FILTER_BOX + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
 
 
 def decisions_by_status(ctx: PageContext) -> str:
