@@ -14,6 +14,7 @@ from archkb.catalog import load_catalog
 from archkb.cli import main
 from archkb.render.svg import graphviz_available
 from archkb.rules import check_catalog
+from conftest import FIXTURES
 
 pytestmark = pytest.mark.skipif(not graphviz_available(), reason="Graphviz `dot` is not installed")
 
@@ -185,3 +186,76 @@ def test_export_site_fails_cleanly_on_invalid_records_and_bad_usage(tmp_path, ca
     assert "invalid record" in capsys.readouterr().err
     assert main(["export-site", str(out), "-f", str(tmp_path / "missing.yml")]) == 2
     assert not [p for p in os.listdir(tmp_path) if p.startswith(".archkb-export")]
+
+
+@pytest.mark.parametrize("mode", ["dot", "off"])
+def test_diagram_modes_without_graphviz_output(tmp_path, mode):
+    cfg = make_project(str(tmp_path), "kb-small", diagrams=mode)
+    site = build_project(cfg)
+    page = _html(site, "decisions", "ADR-0002")
+    assert ("digraph neighbourhood" in page) == (mode == "dot")
+    assert not os.path.exists(os.path.join(site, "diagrams"))
+
+
+def test_a_record_id_that_clashes_with_an_index_page_is_refused(tmp_path):
+    from archkb.problems import KbError
+    from archkb.site import SiteOptions, plan_site
+
+    root = tmp_path / "kb"
+    shutil.copytree(os.path.join(FIXTURES, "kb-small"), root)
+    src = root / "checklists" / "serving-readiness.yaml"
+    text = src.read_text().replace("id: serving-readiness", "id: index")
+    src.unlink()
+    (root / "checklists" / "index.yaml").write_text(text)
+    result = check_catalog(load_catalog(str(root), use_cache=False))
+    with pytest.raises(KbError, match="published at 'checklists/'"):
+        plan_site(result, SiteOptions(diagrams="off"))
+
+
+def test_serve_rebuilds_when_a_record_changes(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    cfg = make_project(str(tmp_path), "kb-small")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    mkdocs = os.path.join(os.path.dirname(sys.executable), "mkdocs")
+    proc = subprocess.Popen([mkdocs, "serve", "-f", cfg, "-a", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    url = f"http://127.0.0.1:{port}/decisions/ADR-0002/"
+
+    def fetch() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return response.read().decode()
+        except OSError:
+            return ""
+
+    def wait_for(text: str) -> bool:
+        deadline = time.monotonic() + 40
+        while time.monotonic() < deadline:
+            if text in fetch():
+                return True
+            time.sleep(0.5)
+        return False
+
+    try:
+        assert wait_for("Use an event stream instead of a queue")
+        path = os.path.join(tmp_path, "kb", "adr", "ADR-0002-use-event-stream.yaml")
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(text.replace("title: Use an event stream instead of a queue", "title: Use a replayable event stream"))
+        assert wait_for("Use a replayable event stream"), "the record change was not picked up"
+        assert not os.path.exists(os.path.join(tmp_path, "kb", "docs", "decisions")), "nothing written into docs/"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

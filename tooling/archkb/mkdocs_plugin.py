@@ -40,8 +40,9 @@ class KbPluginConfig(base.Config):
     """Switch the plugin off without removing it."""
     root = c.Optional(c.Dir(exists=True))
     """The knowledge base root (holding adr/, patterns/, ...); default: the folder of mkdocs.yml."""
-    diagrams = c.Choice(DIAGRAM_MODES, default="svg")
-    """svg: draw with Graphviz; dot: show DOT text (no Graphviz needed); off: no diagrams."""
+    diagrams = c.Choice((*DIAGRAM_MODES, False), default="svg")
+    """svg: draw with Graphviz; dot: show DOT text (no Graphviz needed); off: no diagrams (YAML reads a bare
+    `off` as false, which means the same)."""
     fail_on_invalid = c.Optional(c.Type(bool))
     """Stop the build on invalid records; default: yes for `mkdocs build`, no (warn) for `mkdocs serve`."""
     cache = c.Type(bool, default=True)
@@ -131,7 +132,7 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
                 edit_base += "/"
         return SiteOptions(
             use_directory_urls=config.use_directory_urls,
-            diagrams=self.config.diagrams,
+            diagrams=self.config.diagrams or "off",
             cache_dir=os.path.join(self.root, CACHE_DIR, "svg") if self.config.cache else None,
             workers=self.config.workers or None,
             edit_base=edit_base,
