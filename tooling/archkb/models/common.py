@@ -28,7 +28,7 @@ Tag = Annotated[str, StringConstraints(pattern=TAG_RE.pattern, max_length=48)]
 """A free tag, normalised to lower-case kebab-case (`model-risk`, not `Model Risk`)."""
 Category = Annotated[str, StringConstraints(pattern=SLUG_ID_RE.pattern, max_length=48)]
 """A category from the knowledge base's controlled vocabulary (see `archkb.yaml`)."""
-Text = Annotated[str, StringConstraints(min_length=1, max_length=20_000)]
+Text = Annotated[str, StringConstraints(min_length=1, max_length=100_000)]
 """Markdown text."""
 Line = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 """One line of Markdown: a list item, a name, a title."""

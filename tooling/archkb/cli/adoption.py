@@ -1,0 +1,74 @@
+"""Adoption commands: `archkb import` of existing Markdown ADRs."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from typing import Any
+
+
+def register(commands: Any, exports: Any) -> None:
+    p = commands.add_parser("import", help="import a folder of Markdown ADRs (adr-tools, MADR, log4brains)")
+    p.add_argument("src", metavar="SRC_DIR", help="the folder of Markdown ADRs (for example doc/adr)")
+    p.add_argument("--format", choices=("auto", "adr-tools", "madr", "log4brains"), default="auto",
+                   help="the source dialect, recorded in provenance (auto: detected by majority)")
+    p.add_argument("--out", default="adr", help="where to write the records, relative to the KB root")
+    p.add_argument("-C", "--root", default=".", help="knowledge base root (default: the current folder)")
+    p.add_argument("--offset", type=int, default=0, help="add this to every source number (to avoid id clashes)")
+    p.add_argument("--dry-run", action="store_true", help="report what would be written; write nothing")
+    p.add_argument("--report", metavar="FILE", help="also write the per-file report as JSON")
+    p.set_defaults(func=cmd_import)
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from archkb.catalog import load_catalog
+    from archkb.config import load_config
+    from archkb.importers.convert import import_folder
+    from archkb.importers.writer import record_yaml, slug, write_records
+
+    if not os.path.isdir(args.src):
+        print(f"archkb: error: no such folder: {args.src}", file=sys.stderr)
+        return 2
+    today = dt.date.fromisoformat(os.environ["ARCHKB_TODAY"]) if os.environ.get("ARCHKB_TODAY") else dt.date.today()
+    result = import_folder(args.src, fmt=args.format, today=today, offset=args.offset)
+    config, _ = load_config(args.root)
+    existing = set(load_catalog(args.root, use_cache=False).by_id) if os.path.isdir(args.root) else set()
+    clash = sorted(set(result.records) & existing)
+    if clash:
+        top = max((int(i[4:]) for i in existing if i.startswith("ADR-")), default=0)
+        print(f"archkb: error: ids already in the knowledge base: {', '.join(clash[:10])}"
+              f"{' ...' if len(clash) > 10 else ''}; re-run with --offset {top}", file=sys.stderr)
+        return 1
+    files = {f"{rid}-{slug(rec['title'])}.yaml": record_yaml(rec, config.schema_dir)
+             for rid, rec in sorted(result.records.items())}
+    for report in result.reports:
+        if report.skipped:
+            print(f"skipped  {report.path}: {report.skipped}")
+            continue
+        line = f"{report.id:<9} {report.path}"
+        if report.kept:
+            line += f"  (kept verbatim: {', '.join(report.kept)})"
+        print(line)
+        for warning in report.warnings:
+            print(f"    warning: {warning}")
+    print(f"{len(result.records)} record(s) read as {result.format}; "
+          f"{sum(1 for r in result.reports if r.skipped)} file(s) skipped")
+    if args.report:
+        data = [{"path": r.path, "id": r.id, "skipped": r.skipped, "mapped": r.mapped, "kept": r.kept,
+                 "warnings": r.warnings} for r in result.reports]
+        with open(args.report, "w", encoding="utf-8") as fh:
+            json.dump({"format": result.format, "files": data}, fh, indent=2, ensure_ascii=False)
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    out_dir = os.path.join(args.root, args.out)
+    try:
+        written = write_records(out_dir, files)
+    except FileExistsError as exc:
+        print(f"archkb: error: would overwrite existing file(s): {exc}; nothing written", file=sys.stderr)
+        return 1
+    print(f"wrote {len(written)} file(s) to {out_dir}; run `archkb check` next")
+    return 0

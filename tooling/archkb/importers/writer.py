@@ -1,0 +1,81 @@
+"""Write imported Decision records as YAML files: validated first, atomically, never over an existing file."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from typing import Any
+
+import yaml
+
+from archkb.models.decision import Decision
+from archkb.schema import schema_comment
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block scalars for multi-line text, so records stay readable and diff well."""
+
+
+def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        text = "\n".join(line.rstrip() for line in value.splitlines())
+        return dumper.represent_scalar("tag:yaml.org,2002:str", text, style="|")
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value)
+
+
+_Dumper.add_representer(str, _str)
+
+
+def slug(title: str) -> str:
+    """A short kebab-case slug of a title for the file name."""
+    words = re.sub(r"[^a-z0-9]+", " ", title.lower()).split()
+    out = ""
+    for word in words:
+        if len(out) + len(word) + 1 > 50:
+            break
+        out = f"{out}-{word}" if out else word
+    return out or "decision"
+
+
+def record_yaml(data: dict[str, Any], schema_dir: str) -> str:
+    """The YAML text of one record: schema comment, then fields in model order."""
+    record = Decision.model_validate(data)
+    plain = record.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
+    plain = {k: plain[k] for k in Decision.model_fields if k in plain}
+    plain["date"] = record.date  # a YAML date, not a quoted string
+    if record.review_by is not None:
+        plain["review_by"] = record.review_by
+    ordered = {k: plain[k] for k in Decision.model_fields if k in plain}
+    body = yaml.dump(ordered, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
+    return schema_comment("decision", schema_dir) + "\n" + body
+
+
+def write_records(out_dir: str, files: dict[str, str]) -> list[str]:
+    """Write {file name: text} into `out_dir` all or nothing; refuses when any target exists."""
+    os.makedirs(out_dir, exist_ok=True)
+    clashes = sorted(name for name in files if os.path.exists(os.path.join(out_dir, name)))
+    if clashes:
+        raise FileExistsError(", ".join(clashes))
+    temps: list[tuple[str, str]] = []
+    done: list[str] = []
+    try:
+        for name, text in sorted(files.items()):
+            fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".import-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(text)
+            temps.append((tmp, os.path.join(out_dir, name)))
+        for tmp, target in temps:
+            if os.path.exists(target):
+                raise FileExistsError(target)
+            os.replace(tmp, target)
+            done.append(target)
+        return done
+    except BaseException:
+        # Undo: remove the temp files and the files this call created; nothing else was touched.
+        for tmp, _ in temps:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        for target in done:
+            os.unlink(target)
+        raise
