@@ -117,3 +117,40 @@ def test_madr_import_checks_clean(tmp_path: str) -> None:
     shutil.copytree(MADR, os.path.join(str(tmp_path), "src"))
     assert main(["import", os.path.join(str(tmp_path), "src"), "-C", str(tmp_path)]) == 0
     assert main(["check", "--no-cache", str(tmp_path)]) == 0
+
+
+@pytest.mark.parametrize("fixture", [NYGARD, MADR])
+def test_import_export_import_gives_identical_records(tmp_path: str, fixture: str) -> None:
+    kb = os.path.join(str(tmp_path), "kb")
+    assert main(["import", fixture, "-C", kb]) == 0
+    first = import_folder(fixture, today=TODAY).records
+    out = os.path.join(str(tmp_path), "madr")
+    assert main(["export", "madr", out, "-C", kb]) == 0
+    again = import_folder(out, today=TODAY).records
+    from archkb.models.decision import Decision
+
+    def norm(recs: dict) -> dict:  # type: ignore[type-arg]
+        return {k: Decision.model_validate(v).model_dump(mode="json") for k, v in recs.items()}
+
+    assert norm(again) == norm(first)
+
+
+def test_catalog_and_csv_exports(tmp_path: str) -> None:
+    import csv
+    import json
+
+    kb = os.path.join(str(tmp_path), "kb")
+    assert main(["import", NYGARD, "-C", kb]) == 0
+    out = os.path.join(str(tmp_path), "catalog.json")
+    assert main(["export", "catalog", out, "-C", kb]) == 0
+    with open(out, encoding="utf-8") as fh:
+        doc = json.load(fh)
+    assert (doc["format"], doc["version"]) == ("archkb-catalog", 1)
+    assert [r["id"] for r in doc["records"]] == ["ADR-0001", "ADR-0002", "ADR-0003", "ADR-0004", "ADR-0005"]
+    assert {"source": "ADR-0002", "target": "ADR-0003", "type": "superseded_by", "derived": True} in doc["edges"]
+    assert main(["export", "catalog", out, "-C", kb]) == 1  # never overwritten
+    rows = os.path.join(str(tmp_path), "d.csv")
+    assert main(["export", "csv", rows, "-C", kb]) == 0
+    with open(rows, encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    assert table[2]["id"] == "ADR-0003" and table[2]["supersedes"] == "ADR-0002"

@@ -22,6 +22,14 @@ def register(commands: Any, exports: Any) -> None:
     p.add_argument("--report", metavar="FILE", help="also write the per-file report as JSON")
     p.set_defaults(func=cmd_import)
 
+    for name, what, metavar in (("catalog", "every record and edge as versioned JSON (archkb-catalog v1)", "OUT.json"),
+                                ("madr", "decisions as MADR 4 Markdown files (re-importable)", "OUTDIR"),
+                                ("csv", "decisions as CSV, one row each", "OUT.csv")):
+        e = exports.add_parser(name, help=what)
+        e.add_argument("out", metavar=metavar, help="where to write (never overwritten)")
+        e.add_argument("-C", "--root", default=".", help="knowledge base root (default: the current folder)")
+        e.set_defaults(func=cmd_export, export_kind=name)
+
 
 def cmd_import(args: argparse.Namespace) -> int:
     from archkb.catalog import load_catalog
@@ -71,4 +79,45 @@ def cmd_import(args: argparse.Namespace) -> int:
         print(f"archkb: error: would overwrite existing file(s): {exc}; nothing written", file=sys.stderr)
         return 1
     print(f"wrote {len(written)} file(s) to {out_dir}; run `archkb check` next")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from archkb.catalog import load_catalog
+    from archkb.importers.writer import write_records
+    from archkb.rules import check_catalog
+
+    if not os.path.isdir(args.root):
+        print(f"archkb: error: no such folder: {args.root}", file=sys.stderr)
+        return 2
+    result = check_catalog(load_catalog(args.root, use_cache=False))
+    if result.errors:
+        print(f"archkb: error: the knowledge base has {result.errors} error(s); run `archkb check`", file=sys.stderr)
+        return 1
+    if args.export_kind == "madr":
+        from archkb.exporters.madr import madr_file_name, madr_markdown
+
+        files = {madr_file_name(rec): madr_markdown(rec) for rec in result.catalog.records("decision")}
+        try:
+            written = write_records(args.out, files)
+        except FileExistsError as exc:
+            print(f"archkb: error: would overwrite existing file(s): {exc}; nothing written", file=sys.stderr)
+            return 1
+        print(f"wrote {len(written)} file(s) to {args.out}")
+        return 0
+    if args.export_kind == "catalog":
+        from archkb.exporters.catalog_json import catalog_json
+
+        text = catalog_json(result.catalog, result.graph)
+    else:
+        from archkb.exporters.decisions_csv import decisions_csv
+
+        text = decisions_csv(result.catalog, result.graph)
+    folder, name = os.path.split(os.path.abspath(args.out))
+    try:
+        write_records(folder, {name: text})
+    except FileExistsError:
+        print(f"archkb: error: {args.out} exists; nothing written", file=sys.stderr)
+        return 1
+    print(f"wrote {args.out}")
     return 0

@@ -151,7 +151,13 @@ def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date
             report.warnings.append(f"no date in the source: imported as {today.isoformat()}")
         date = today
     record: dict[str, Any] = {"id": rid, "title": title, "status": status, "date": date}
-    if parsed.deciders:
+    front = parsed.front_matter
+    for key, names in (("decision_makers", ("decision-makers", "deciders")), ("consulted", ("consulted",)),
+                       ("informed", ("informed",))):
+        value = next((front[n] for n in names if isinstance(front.get(n), list)), None)
+        if value:
+            record[key] = [str(v) for v in value]
+    if "decision_makers" not in record and parsed.deciders:
         record["decision_makers"] = [d.strip() for d in re.split(r",|;|\band\b", parsed.deciders) if d.strip()][:20]
     context: str | None = None
     drivers: list[str] = []
@@ -235,13 +241,28 @@ def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date
         record["tags"] = sorted({t for t in (_kebab(str(x)) for x in tags) if t})
     if kept:
         record["sections"] = kept
+    own = front.get("archkb") if isinstance(front.get("archkb"), dict) else {}
+    for key in ("category", "review_by", "risks"):
+        if own.get(key):
+            record[key] = own[key]
+    if isinstance(own.get("links"), list):
+        record["links"] = [dict(link) for link in own["links"] if isinstance(link, dict)]
+    if isinstance(own.get("provenance"), dict):
+        record["provenance"] = dict(own["provenance"])
+        return _ordered(record)
     record["provenance"] = {
         "source_path": rel, "format": fmt,
         **({"original_status": parsed.status[:LINE_MAX]} if parsed.status else {}),
         **({"original_date": parsed.date[:LINE_MAX]} if parsed.date else {}),
         **({"original_title": parsed.title[:LINE_MAX]} if parsed.title else {}),
     }
-    return record
+    return _ordered(record)
+
+
+def _ordered(record: dict[str, Any]) -> dict[str, Any]:
+    from archkb.models.decision import Decision
+
+    return {k: record[k] for k in Decision.model_fields if k in record}
 
 
 def _preamble(body: str) -> str:
@@ -268,6 +289,9 @@ def _match_option(chosen: str, options: list[dict[str, Any]]) -> str | None:
 
 
 def _outcome(body: str, options: list[dict[str, Any]], title: str) -> dict[str, str]:
+    bare = re.match(r'^Chosen option: "([^"\n]+)"\n\n(.+)$', body, re.S)
+    if bare:
+        return {"chosen": bare[1], "rationale": bare[2].strip()}
     m = re.search(r"chosen option:?\s*\"?\**\"?([^\"*,\n]+?)\"?\**\"?(?:,|\s+because|\n|$)", body, re.I)
     if m:
         chosen = _option_title(m[1].strip().strip('"“”'))
@@ -278,6 +302,10 @@ def _outcome(body: str, options: list[dict[str, Any]], title: str) -> dict[str, 
 def _option_details(heading: str, body: str, options: list[dict[str, Any]]) -> bool:
     title = _option_title(heading)
     pros, cons, neutral, rest = [], [], [], []
+    paragraphs = [ln for ln in body.split("\n\n") if ln.strip()]
+    if paragraphs and _items(paragraphs[0]) is None and len(paragraphs) > 1:
+        rest.append(paragraphs[0].strip())
+        body = "\n\n".join(paragraphs[1:])
     for item in _items(body) or []:
         low = item.lower()
         text = re.sub(r"^(good|bad|neutral),?\s*(because)?\s*", "", item, flags=re.I).strip() or item
@@ -291,7 +319,7 @@ def _option_details(heading: str, body: str, options: list[dict[str, Any]]) -> b
         option = {"title": title}
         options.append(option)
     if rest:
-        option["summary"] = " ".join(rest)[:20_000]
+        option["summary"] = "\n".join(rest)
     for key, values in (("pros", pros), ("cons", cons), ("neutral", neutral)):
         if values:
             option[key] = values
@@ -394,10 +422,14 @@ def resolve_links(records: dict[str, dict[str, Any]], parsed: dict[str, ParsedAd
         rec.setdefault("links", []).append({"type": kind, "target": older})
     for rec in records.values():
         if "links" in rec:
-            rec["links"].sort(key=lambda link: (link["type"], link["target"]))
+            unique = {(link["type"], link["target"]): link for link in rec["links"] if link.get("target") in records}
+            rec["links"] = [unique[k] for k in sorted(unique)]
+            if not rec["links"]:
+                del rec["links"]
 
 
-def reconcile_statuses(records: dict[str, dict[str, Any]], reports: dict[str, FileReport]) -> None:
+def reconcile_statuses(records: dict[str, dict[str, Any]], sources: dict[str, str],
+                       reports: dict[str, FileReport]) -> None:
     """Make status and supersession agree, as `archkb check` requires, and say so in the report."""
     superseded_by: dict[str, list[str]] = {}
     for rid, rec in records.items():
@@ -405,7 +437,7 @@ def reconcile_statuses(records: dict[str, dict[str, Any]], reports: dict[str, Fi
             if link["type"] == "supersedes":
                 superseded_by.setdefault(link["target"], []).append(rid)
     for rid, rec in records.items():
-        report = reports[rec["provenance"]["source_path"]]
+        report = reports[sources[rid]]
         succ = superseded_by.get(rid, [])
         if rec["status"] == "superseded" and not succ:
             rec["status"] = "deprecated"
@@ -451,5 +483,5 @@ def import_folder(src: str, *, fmt: str = "auto", today: dt.date | None = None, 
         records[rid] = build_record(rid, rel, parsed[rel], detected, today, reports[rel])
         sources[rid] = rel
     resolve_links(records, parsed, ids, reports)
-    reconcile_statuses(records, reports)
+    reconcile_statuses(records, sources, reports)
     return ImportResult(records, sources, [reports[r] for r in sorted(reports)], detected)
