@@ -88,6 +88,19 @@ CODES: dict[str, Code] = {
              "adr/ADR-0003-x.yaml:1:1: warning W006 first line should be '# yaml-language-server: $schema=...'"),
         Code("W007", _W, "A file in a record folder is not read (wrong extension)",
              "adr/ADR-0003-x.yml:1:1: warning W007 ignored: record files end in .yaml"),
+        # --- pull-request rules (archkb.gitdiff, `archkb check --base REF`) ----------------
+        Code("E101", _E, "A record new in this branch takes an id the base branch already gives another file",
+             "adr/ADR-0005-b.yaml:2:5: error E101 ADR-0005 in adr/ADR-0005-b.yaml is new here but main already has "
+             "ADR-0005 in adr/ADR-0005-a.yaml (run: archkb renumber ADR-0005 --to ADR-0006)"),
+        Code("E102", _E, "An accepted decision's context, drivers, options, outcome or consequences changed",
+             "adr/ADR-0002-x.yaml:12:10: error E102 ADR-0002 is accepted; its outcome changed. Decisions change "
+             "by a new ADR that supersedes or amends it"),
+        Code("E103", _E, "A status changed in a way the lifecycle does not allow (see docs/contributing.md)",
+             "adr/ADR-0002-x.yaml:4:9: error E103 ADR-0002: status superseded -> accepted is not allowed"),
+        Code("E104", _E, "A record that exists on the base revision was deleted (deprecate it instead)",
+             "adr/ADR-0002-x.yaml:1:1: error E104 ADR-0002 was deleted; deprecate it (status: deprecated) instead"),
+        Code("W101", _W, "A decision new in this branch does not start as proposed",
+             "adr/ADR-0009-x.yaml:4:9: warning W101 new decision ADR-0009 starts as 'accepted'; propose it"),
         # --- reviews (archkb.review) -------------------------------------------------------
         Code("E201", _E, "A review answers an item that is not in its assembled checklist",
              "reviews/claims.yaml:20:7: error E201 milestones[0] (design): 'rag/chunking' is not in the review's assembled checklist"),
