@@ -119,6 +119,20 @@ def changed_fields(old: Entry, new: Entry) -> list[str]:
     return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
 
 
+def first_difference(a: Any, b: Any, loc: tuple[Any, ...] = ()) -> tuple[Any, ...]:
+    """The path to the first value that differs, as deep as both sides share a shape."""
+    if isinstance(a, dict) and isinstance(b, dict):
+        for key in b:
+            if a.get(key) != b[key]:
+                return first_difference(a.get(key), b[key], (*loc, key)) if key in a else (*loc, key)
+        return loc
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        for i, (x, y) in enumerate(zip(a, b, strict=True)):
+            if x != y:
+                return first_difference(x, y, (*loc, i))
+    return loc
+
+
 def pr_problems(root: str, base: str, result: Any) -> list[Problem]:
     """The pull-request rules for the working tree at `root` against git revision `base`."""
     new: Catalog = result.catalog
@@ -151,7 +165,8 @@ def pr_problems(root: str, base: str, result: Any) -> list[Problem]:
             changed = [f for f in DECISION_FIELDS if a.get(f) != b.get(f)]
             if changed:
                 out.append(error("E102", f"{rid} is accepted; its {', '.join(changed)} changed. Decisions change "
-                                 "by a new ADR that supersedes or amends it", entry.position((changed[0],)),
+                                 "by a new ADR that supersedes or amends it", entry.position(first_difference(a[changed[0]], b[changed[0]], (changed[0],))
+                                                if changed[0] in b else ()),
                                  hint=f"archkb new adr \"...\" --supersedes {rid}  (or --amends {rid})"))
     for rid, entry in sorted(old.by_id.items()):
         if rid not in new.by_id:
