@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 
 import pytest
 
-from archkb.cli import main
 from archkb.importers.convert import import_folder
 from archkb.importers.normalise import map_status, normalise_date, number_from_name, strip_title
 from conftest import FIXTURES
@@ -81,19 +79,6 @@ def test_madr_folder() -> None:
     assert recs["ADR-0003"]["provenance"]["source_path"] == "0003-choose-a-broker/README.md"
 
 
-def test_cli_import_writes_a_kb_that_checks_and_never_overwrites(tmp_path: str, capsys: pytest.CaptureFixture[str]) -> None:
-    kb = str(tmp_path)
-    assert main(["import", NYGARD, "-C", kb, "--dry-run"]) == 0
-    assert not os.path.exists(os.path.join(kb, "adr"))
-    assert main(["import", NYGARD, "-C", kb]) == 0
-    assert len(os.listdir(os.path.join(kb, "adr"))) == 5
-    assert main(["check", "--no-cache", kb]) == 0
-    before = {n: open(os.path.join(kb, "adr", n), encoding="utf-8").read() for n in os.listdir(os.path.join(kb, "adr"))}
-    assert main(["import", NYGARD, "-C", kb]) == 1  # ids clash with the records now there
-    assert "--offset 5" in capsys.readouterr().err
-    after = {n: open(os.path.join(kb, "adr", n), encoding="utf-8").read() for n in os.listdir(os.path.join(kb, "adr"))}
-    assert before == after
-
 
 def test_failed_write_leaves_nothing_behind(tmp_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from archkb.importers import writer
@@ -111,46 +96,3 @@ def test_failed_write_leaves_nothing_behind(tmp_path: str, monkeypatch: pytest.M
     with pytest.raises(OSError):
         writer.write_records(str(tmp_path), {f"f{i}.yaml": "x: 1\n" for i in range(5)})
     assert os.listdir(str(tmp_path)) == []
-
-
-def test_madr_import_checks_clean(tmp_path: str) -> None:
-    shutil.copytree(MADR, os.path.join(str(tmp_path), "src"))
-    assert main(["import", os.path.join(str(tmp_path), "src"), "-C", str(tmp_path)]) == 0
-    assert main(["check", "--no-cache", str(tmp_path)]) == 0
-
-
-@pytest.mark.parametrize("fixture", [NYGARD, MADR])
-def test_import_export_import_gives_identical_records(tmp_path: str, fixture: str) -> None:
-    kb = os.path.join(str(tmp_path), "kb")
-    assert main(["import", fixture, "-C", kb]) == 0
-    first = import_folder(fixture, today=TODAY).records
-    out = os.path.join(str(tmp_path), "madr")
-    assert main(["export", "madr", out, "-C", kb]) == 0
-    again = import_folder(out, today=TODAY).records
-    from archkb.models.decision import Decision
-
-    def norm(recs: dict) -> dict:  # type: ignore[type-arg]
-        return {k: Decision.model_validate(v).model_dump(mode="json") for k, v in recs.items()}
-
-    assert norm(again) == norm(first)
-
-
-def test_catalog_and_csv_exports(tmp_path: str) -> None:
-    import csv
-    import json
-
-    kb = os.path.join(str(tmp_path), "kb")
-    assert main(["import", NYGARD, "-C", kb]) == 0
-    out = os.path.join(str(tmp_path), "catalog.json")
-    assert main(["export", "catalog", out, "-C", kb]) == 0
-    with open(out, encoding="utf-8") as fh:
-        doc = json.load(fh)
-    assert (doc["format"], doc["version"]) == ("archkb-catalog", 1)
-    assert [r["id"] for r in doc["records"]] == ["ADR-0001", "ADR-0002", "ADR-0003", "ADR-0004", "ADR-0005"]
-    assert {"source": "ADR-0002", "target": "ADR-0003", "type": "superseded_by", "derived": True} in doc["edges"]
-    assert main(["export", "catalog", out, "-C", kb]) == 1  # never overwritten
-    rows = os.path.join(str(tmp_path), "d.csv")
-    assert main(["export", "csv", rows, "-C", kb]) == 0
-    with open(rows, encoding="utf-8") as fh:
-        table = list(csv.DictReader(fh))
-    assert table[2]["id"] == "ADR-0003" and table[2]["supersedes"] == "ADR-0002"
