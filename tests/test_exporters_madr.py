@@ -13,10 +13,11 @@ from conftest import FIXTURES
 
 NYGARD = os.path.join(FIXTURES, "import", "nygard")
 MADR = os.path.join(FIXTURES, "import", "madr")
+LOG4BRAINS = os.path.join(FIXTURES, "import", "log4brains")
 TODAY = dt.date(2026, 11, 25)
 
 
-@pytest.mark.parametrize("fixture", [NYGARD, MADR])
+@pytest.mark.parametrize("fixture", [NYGARD, MADR, LOG4BRAINS])
 def test_import_export_import_gives_identical_records(tmp_path: str, fixture: str) -> None:
     kb = os.path.join(str(tmp_path), "kb")
     assert main(["import", fixture, "-C", kb]) == 0

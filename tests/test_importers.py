@@ -96,3 +96,38 @@ def test_failed_write_leaves_nothing_behind(tmp_path: str, monkeypatch: pytest.M
     with pytest.raises(OSError):
         writer.write_records(str(tmp_path), {f"f{i}.yaml": "x: 1\n" for i in range(5)})
     assert os.listdir(str(tmp_path)) == []
+
+
+LOG4BRAINS = os.path.join(FIXTURES, "import", "log4brains")
+
+
+def test_log4brains_folder() -> None:
+    result = import_folder(LOG4BRAINS, today=TODAY)
+    recs = result.records
+    assert result.format == "log4brains"
+    # date-prefixed names are not numbers: ids are assigned in file order
+    assert sorted(recs) == ["ADR-0001", "ADR-0002"]
+    assert sorted(r.path for r in result.reports if r.skipped) == ["index.md", "template.md"]
+    old, new = recs["ADR-0001"], recs["ADR-0002"]
+    assert old["status"] == "superseded" and old["provenance"]["original_status"].startswith("superseded by [")
+    assert new["links"] == [{"type": "supersedes", "target": "ADR-0001"}]  # stated only on the older file
+    assert old["date"] == dt.date(2021, 3, 1) and old["tags"] == ["serving", "storage"]
+    assert old["decision_makers"] == ["Ops team"]
+    assert [o["title"] for o in old["options"]] == ["Local disk cache", "Object storage"]
+    assert old["outcome"]["chosen"] == "Local disk cache"
+    assert new["consequences"] == {"positive": ["one copy to patch"], "negative": ["network reads on cold start"]}
+
+
+def test_eval_script_on_the_shared_corpora_when_present() -> None:
+    corpora = os.path.join(os.path.dirname(FIXTURES), "..", "..", "shared", "corpora")
+    if not os.path.isfile(os.path.join(corpora, "GROUND_TRUTH.json")):
+        pytest.skip("../shared/corpora is not present")
+    import importlib.util
+
+    path = os.path.join(os.path.dirname(FIXTURES), "..", "benchmarks", "eval_import.py")
+    spec = importlib.util.spec_from_file_location("eval_import", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    overall = module.evaluate(corpora)["OVERALL"]
+    assert overall["title"] >= 0.98 and overall["status"] >= 0.95 and overall["date"] >= 0.95

@@ -237,6 +237,8 @@ def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date
     if confirmation:
         record["confirmation"] = confirmation
     tags = parsed.front_matter.get("tags")
+    if not isinstance(tags, list) and parsed.tags:
+        tags = re.split(r"[,;]", parsed.tags)
     if isinstance(tags, list):
         record["tags"] = sorted({t for t in (_kebab(str(x)) for x in tags) if t})
     if kept:

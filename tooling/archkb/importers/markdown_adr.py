@@ -15,7 +15,7 @@ import yaml
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-FIELD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(status|date|decision[- ]date|last updated|deciders|decision[- ]makers)"
+FIELD_LINE = re.compile(r"^\s*(?:[-*+]\s+)?(?:\*\*|__)?(status|date|decision[- ]date|last updated|deciders|decision[- ]makers|tags)"
                         r"(?:\*\*|__)?\s*(?::|(?=\s+\d))\s*(?:\*\*|__)?\s*(.*?)\s*$", re.IGNORECASE)
 TABLE_ROW = re.compile(r"^\s*\|\s*([^|]+?)\s*\|\s*(.*?)\s*\|\s*$")
 MD_LINK = re.compile(r"\[([^\]]*)\]\(([^)\s]+)(?:\s+\"[^\"]*\")?\)")
@@ -57,6 +57,8 @@ class ParsedAdr:
     sections: list[tuple[int, str, str]]
     """(heading level, heading, body) in order; level 0 is the text before the first heading."""
     statements: list[Statement] = field(default_factory=list)
+    tags: str | None = None
+    """A `Tags: a, b` field line (log4brains, MADR 2), as written."""
 
 
 def split_front_matter(text: str) -> tuple[dict[str, object], list[str], int]:
@@ -110,6 +112,7 @@ def parse(text: str) -> ParsedAdr:
     status = _front(front, "status")
     date = _front(front, "date")
     deciders = _front(front, "deciders") or _front(front, "decision-makers")
+    tags: str | None = None
     # Field lines (`Status: x`, `- Date: x`, `**Date:** x`, `Date 09/04/2018`) before the first section.
     preamble = sections[0][2]
     for line in preamble:
@@ -123,6 +126,8 @@ def parse(text: str) -> ParsedAdr:
             date = m[2]
         elif key in ("deciders", "decision makers", "decision-makers") and deciders is None:
             deciders = m[2]
+        elif key == "tags" and tags is None:
+            tags = m[2]
     for line in preamble:
         m = TABLE_ROW.match(line)
         if m:
@@ -144,6 +149,7 @@ def parse(text: str) -> ParsedAdr:
                        date.strip() if date else None, deciders,
                        [(lvl, h, "\n".join(b).strip("\n")) for lvl, h, b in sections])
     parsed.statements = _statements(visible, first, front)
+    parsed.tags = tags
     return parsed
 
 
