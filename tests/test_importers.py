@@ -111,7 +111,7 @@ def test_log4brains_folder() -> None:
     old, new = recs["ADR-0001"], recs["ADR-0002"]
     assert old["status"] == "superseded" and old["provenance"]["original_status"].startswith("superseded by [")
     assert new["links"] == [{"type": "supersedes", "target": "ADR-0001"}]  # stated only on the older file
-    assert old["date"] == dt.date(2021, 3, 1) and old["tags"] == ["serving", "storage"]
+    assert old["date"] == dt.date(2021, 3, 1) and old["tags"] == ["ml-ops", "serving", "storage"]
     assert old["decision_makers"] == ["Ops team"]
     assert [o["title"] for o in old["options"]] == ["Local disk cache", "Object storage"]
     assert old["outcome"]["chosen"] == "Local disk cache"

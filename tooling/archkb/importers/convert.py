@@ -238,7 +238,7 @@ def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date
         record["confirmation"] = confirmation
     tags = parsed.front_matter.get("tags")
     if not isinstance(tags, list) and parsed.tags:
-        tags = re.split(r"[,;]", parsed.tags)
+        tags = re.split(r"[,;\s]+", parsed.tags)  # log4brains: "space and/or comma separated"
     if isinstance(tags, list):
         record["tags"] = sorted({t for t in (_kebab(str(x)) for x in tags) if t})
     if kept:
