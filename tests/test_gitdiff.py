@@ -157,3 +157,17 @@ def test_diff_of_a_supersession_shows_transition_impact_and_mermaid(repo: Path,
     assert [(c.id, c.change) for c in d.changes] == [("ADR-0001", "changed"), ("ADR-0004", "added")]
     code, js = run(capsys, "diff", "main", "--format", "json")
     assert code == 0 and '"distance": 1' in js and "E10" not in js
+
+
+def test_contributing_documents_exactly_the_transition_table() -> None:
+    doc = Path(__file__).resolve().parents[1] / "docs" / "contributing.md"
+    if not doc.exists():
+        pytest.skip("docs/contributing.md is absent")
+    rows = {}
+    for line in doc.read_text().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) == 3 and cells[0] in TRANSITIONS:
+            allowed = cells[2].split("(")[0].replace("—", "").strip()
+            rows[(cells[0], cells[1])] = frozenset(a.strip() for a in allowed.split(",") if a.strip())
+    want = {(kind, s): t for kind, table in TRANSITIONS.items() for s, t in table.items()}
+    assert rows == want
