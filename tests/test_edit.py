@@ -73,6 +73,9 @@ def test_renumber_refuses_an_existing_id_or_file(tmp_path: Path) -> None:
     with pytest.raises(KbError):
         plan_renumber(load_catalog(str(root), use_cache=False), "ADR-0001", "ADR-0009")
     (root / "adr/ADR-0009-use-postgres.yaml").unlink()
+    for bad in ("../../x", "ADR-12", "adr-0010", "ADR-0010/x"):
+        with pytest.raises(KbError, match="not a valid decision id"):
+            plan_renumber(load_catalog(str(root), use_cache=False), "ADR-0001", bad)
     assert _snapshot(root) == before
 
 

@@ -14,6 +14,7 @@ import tempfile
 from dataclasses import dataclass, field
 
 from archkb.catalog import Catalog
+from archkb.models.common import ADR_ID_RE, SLUG_ID_RE
 from archkb.problems import KbError
 from archkb.sources import load_bytes
 
@@ -120,6 +121,9 @@ def plan_renumber(catalog: Catalog, rid: str, to: str) -> Plan:
     entry = catalog.entry(rid)
     if entry is None:
         raise KbError(f"no record {rid!r}")
+    form = ADR_ID_RE if entry.kind.name == "decision" else SLUG_ID_RE
+    if not form.match(to) or len(to) > 80:
+        raise KbError(f"{to!r} is not a valid {entry.kind.name} id")
     if catalog.entry(to) is not None:
         raise KbError(f"{to} already exists ({catalog.entry(to).path})")  # type: ignore[union-attr]
     folder, name = os.path.split(entry.path)
