@@ -20,6 +20,7 @@ TODAY = dt.date(2026, 11, 25)
     ("✅ Accepted", "accepted"), ("> Accepted", "accepted"), ("Implemented", "accepted"),
     ("deprecated, no-longer-relevant", "deprecated"), ("Superseded by [DNS](0015-dns.md)", "superseded"),
     ("Partly superseded", "accepted"), ("Draft", "proposed"), ("Rejected", "rejected"),
+    ("🤔 Incomplete", "proposed"), ("On hold", "proposed"), ("Complete", "accepted"),
 ])
 def test_status_wording_maps_to_the_enum(raw: str, status: str) -> None:
     assert map_status(raw) == (status, True)

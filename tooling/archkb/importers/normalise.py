@@ -22,7 +22,8 @@ STATUS_WORDS: list[tuple[str, tuple[str, ...]]] = [
                   "complete", "completed", "in effect", "enacted", "live", "partly superseded",
                   "partially superseded", "amended")),
     ("proposed", ("proposed", "proposal", "draft", "pending", "under review", "in review", "open", "rfc",
-                  "in progress", "discussion", "suggested", "new", "wip", "planned")),
+                  "in progress", "discussion", "suggested", "new", "wip", "planned", "incomplete", "on hold",
+                  "postponed", "deferred")),
 ]
 DEFAULT_STATUS = "accepted"
 """A record that states no status: it sits in the decision log, so it is read as accepted,
