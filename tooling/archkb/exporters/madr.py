@@ -7,26 +7,16 @@ export gives back the same records.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
 
+from archkb.authoring import slugify
 from archkb.models.decision import Decision
 
 
-def _slug(title: str) -> str:
-    words = re.sub(r"[^a-z0-9]+", " ", title.lower()).split()
-    out = ""
-    for word in words:
-        if len(out) + len(word) + 1 > 50:
-            break
-        out = f"{out}-{word}" if out else word
-    return out or "decision"
-
-
 def madr_file_name(rec: Decision) -> str:
-    return f"{rec.id}-{_slug(rec.title)}.md"
+    return f"{rec.id}-{slugify(rec.title) or 'decision'}.md"
 
 
 def madr_markdown(rec: Decision) -> str:

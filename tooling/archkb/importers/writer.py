@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from typing import Any
 
 import yaml
 
+from archkb.authoring import slugify
 from archkb.models.decision import Decision
 from archkb.schema import schema_comment
 
@@ -28,14 +28,8 @@ _Dumper.add_representer(str, _str)
 
 
 def slug(title: str) -> str:
-    """A short kebab-case slug of a title for the file name."""
-    words = re.sub(r"[^a-z0-9]+", " ", title.lower()).split()
-    out = ""
-    for word in words:
-        if len(out) + len(word) + 1 > 50:
-            break
-        out = f"{out}-{word}" if out else word
-    return out or "decision"
+    """A short kebab-case slug of a title for the file name (the one `archkb new` uses)."""
+    return slugify(title) or "decision"
 
 
 def record_yaml(data: dict[str, Any], schema_dir: str) -> str:
