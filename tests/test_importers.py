@@ -85,7 +85,7 @@ def test_failed_write_leaves_nothing_behind(tmp_path: str, monkeypatch: pytest.M
     from archkb.importers import writer
 
     calls = {"n": 0}
-    real = os.replace
+    real = os.link
 
     def flaky(src: str, dst: str) -> None:
         calls["n"] += 1
@@ -93,7 +93,7 @@ def test_failed_write_leaves_nothing_behind(tmp_path: str, monkeypatch: pytest.M
             raise OSError("disk full")
         real(src, dst)
 
-    monkeypatch.setattr(writer.os, "replace", flaky)
+    monkeypatch.setattr(writer.os, "link", flaky)
     with pytest.raises(OSError):
         writer.write_records(str(tmp_path), {f"f{i}.yaml": "x: 1\n" for i in range(5)})
     assert os.listdir(str(tmp_path)) == []

@@ -53,17 +53,20 @@ def write_records(out_dir: str, files: dict[str, str]) -> list[str]:
         raise FileExistsError(", ".join(clashes))
     temps: list[tuple[str, str]] = []
     done: list[str] = []
+    umask = os.umask(0)
+    os.umask(umask)
     try:
         for name, text in sorted(files.items()):
             fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".import-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
                 fh.write(text)
+            os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; records are ordinary files
             temps.append((tmp, os.path.join(out_dir, name)))
         for tmp, target in temps:
-            if os.path.exists(target):
-                raise FileExistsError(target)
-            os.replace(tmp, target)
+            # link() refuses an existing target atomically, unlike a check followed by a rename.
+            os.link(tmp, target)
             done.append(target)
+            os.unlink(tmp)
         return done
     except BaseException:
         # Undo: remove the temp files and the files this call created; nothing else was touched.
