@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from archkb.cli.core import _today, add_root, usage_error
@@ -112,32 +113,33 @@ def cmd_new_other(args: argparse.Namespace) -> int:
 
 
 def cmd_supersede(args: argparse.Namespace) -> int:
-    from archkb.edit import apply, plan_supersede
+    from archkb.edit import plan_supersede
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
-    try:
-        plan = plan_supersede(_catalog(args.root), args.old, args.by)
-        apply(plan)
-    except KbError as exc:
-        return _fail(exc)
-    except OSError as exc:
-        print(f"archkb: write failed, nothing changed: {exc}", file=sys.stderr)
-        return 1
-    print("\n".join(plan.summary()))
-    return 0
+    return _edit(lambda: plan_supersede(_catalog(args.root), args.old, args.by))
 
 
 def cmd_renumber(args: argparse.Namespace) -> int:
-    from archkb.edit import apply, plan_renumber
+    from archkb.edit import plan_renumber
     from archkb.gitdiff import next_adr_id
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
-    try:
+
+    def make() -> Any:
         catalog = _catalog(args.root)
-        to = args.to or next_adr_id(catalog, *_base_catalogs(args.root, args.base))
-        plan = plan_renumber(catalog, args.id, to)
+        return plan_renumber(catalog, args.id, args.to or next_adr_id(catalog, *_base_catalogs(args.root, args.base)))
+
+    return _edit(make)
+
+
+def _edit(make_plan: Callable[[], Any]) -> int:
+    """Plan a multi-file edit and apply it all or nothing; print what changed, or why nothing did."""
+    from archkb.edit import apply
+
+    try:
+        plan = make_plan()
         apply(plan)
     except ValueError as exc:
         return usage_error(str(exc))
