@@ -21,6 +21,17 @@ class CategoryDef(Strict):
     """What belongs in it."""
 
 
+class Responsibility(Strict):
+    """One duty of the architecture practice; records say which they `serve` and the coverage page counts them."""
+
+    id: Category
+    """Kebab-case id used in records' `serves`."""
+    title: Line
+    """The duty, as a heading."""
+    description: Text | None = None
+    """What the duty involves."""
+
+
 DEFAULT_CATEGORIES = [
     CategoryDef(id="data", title="Data and features"),
     CategoryDef(id="mlops", title="MLOps and training"),
@@ -44,6 +55,8 @@ class KbConfig(Strict):
     """The knowledge base's name."""
     categories: list[CategoryDef] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
     """The controlled vocabulary of categories for decisions and patterns."""
+    responsibilities: list[Responsibility] = Field(default_factory=list)
+    """The duties the knowledge base is meant to support; empty means no coverage page and no coverage check."""
     proposed_max_days: int = Field(default=90, ge=1)
     """A proposed decision open longer than this many days gets warning W003."""
     schema_dir: Line = "tooling/archkb/schemas"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from archkb.models.common import Line, Severity, SlugId, Strict, Tag, Text
+from archkb.models.common import Line, Severity, SlugId, Source, Strict, Tag, Text
 from archkb.models.review import DataClassification, Deployment, RiskTier, SystemType
 
 
@@ -80,3 +80,7 @@ class Checklist(Strict):
     """Free tags, lower-case kebab-case."""
     sections: list[ChecklistSection] = Field(min_length=1)
     """The sections, in order."""
+    sources: list[Source] = Field(default_factory=list)
+    """The frameworks, standards and papers the questions are drawn from."""
+    serves: list[SlugId] = Field(default_factory=list)
+    """The architecture responsibilities (ids from `responsibilities` in `archkb.yaml`) this record supports."""

@@ -14,6 +14,8 @@ from archkb.models.common import (
     Line,
     Link,
     Section,
+    SlugId,
+    Source,
     Strict,
     Tag,
     Text,
@@ -103,7 +105,9 @@ class Decision(Strict):
     status: DecisionStatus
     """proposed, accepted, rejected, deprecated or superseded (superseded needs a record that supersedes it)."""
     date: dt.date
-    """When the status last changed (ISO `YYYY-MM-DD`)."""
+    """When the status last changed (ISO `YYYY-MM-DD`); `archkb supersede` sets it."""
+    decided: dt.date | None = None
+    """When the decision was taken (accepted or rejected); absent while proposed."""
     decision_makers: list[Line] = Field(default_factory=list)
     """Who decided (people or roles)."""
     consulted: list[Line] = Field(default_factory=list)
@@ -132,6 +136,10 @@ class Decision(Strict):
     """When to revisit the decision; `archkb check` warns once it has passed."""
     links: list[Link] = Field(default_factory=list)
     """Typed links to other records (supersedes, amends, depends_on, relates_to, applies)."""
+    sources: list[Source] = Field(default_factory=list)
+    """Books, papers, standards or official pages that informed the decision."""
+    serves: list[SlugId] = Field(default_factory=list)
+    """The architecture responsibilities (ids from `responsibilities` in `archkb.yaml`) this record supports."""
     sections: list[Section] = Field(default_factory=list)
     """Further sections kept verbatim."""
     provenance: Provenance | None = None

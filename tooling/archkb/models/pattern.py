@@ -185,6 +185,8 @@ class Pattern(Strict):
     """Public, checkable uses (products, papers, reference architectures)."""
     sources: list[Source] = Field(default_factory=list)
     """Books, papers, standards and official documentation behind the pattern."""
+    serves: list[SlugId] = Field(default_factory=list)
+    """The architecture responsibilities (ids from `responsibilities` in `archkb.yaml`) this record supports."""
     links: list[Link] = Field(default_factory=list)
     """Typed links to other patterns (requires, complements, alternative_to, specializes, relates_to)."""
     owner: Line | None = None
