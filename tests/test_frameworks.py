@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from archkb.catalog import load_catalog
-from archkb.frameworks import FRAMEWORKS, crosswalk_rules, is_valid
+from archkb.core.catalog import load_catalog
+from archkb.reviews.frameworks import FRAMEWORKS, crosswalk_rules, is_valid
 from archkb.rules import check_catalog, rule_sets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
