@@ -15,12 +15,12 @@ from typing import Any
 
 import networkx as nx
 
-from archkb.core.catalog import Catalog
 from archkb.core.errors import ArchkbError
 from archkb.core.kinds import KINDS
 from archkb.rules import CheckResult
 from archkb.site import markdown as md
 from archkb.site.dot import legend_dot, pattern_component_dot, record_graph_dot
+from archkb.site.navigation import bounded_nav
 from archkb.site.pages import PageParts, pages_of
 from archkb.site.sanitize import md_text
 from archkb.site.svg import RenderStats, render_many
@@ -57,7 +57,8 @@ class SiteOptions:
     overview_dot_max: int = 60
     """Category overviews with more records than this are drawn with `sfdp` in compact form."""
     year_split: int = 20
-    """A decision category with more records than this is split by year in the navigation."""
+    """A nav branch lists its record pages only up to this many; a bigger category lists its years (year pages
+    listing the records) or nothing below its index page, so every page's navigation stays small."""
 
 
 @dataclass
@@ -231,10 +232,11 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
             pages.append(GeneratedPage(md.category_uri(k.name, cid),
                                        md.category_page(ctx, k.name, cid, recs, diagrams.get(f"o:{k.name}:{cid}"))))
     pages.append(GeneratedPage("tags.md", md.tags_page()))
+    nav, year_pages = bounded_nav(ctx, catalog, groups, options.year_split)
+    pages.extend(GeneratedPage(uri, text) for uri, text in year_pages)
     pages.sort(key=lambda p: p.uri)
     _refuse_collisions(pages, options.use_directory_urls)
     # Record ids are checked against their pattern, so asset paths cannot escape diagrams/.
-    nav = _nav(ctx, catalog, groups, options)
     return SitePlan(pages, nav, stats, ctx, diagrams.assets())
 
 
@@ -258,39 +260,6 @@ def _refuse_collisions(pages: list[GeneratedPage], use_directory_urls: bool) -> 
             raise ArchkbError(f"two generated pages would be published at '{url}': {seen[url]} and {page.uri} "
                           "(rename the record whose id clashes with an index page)")
         seen[url] = page.uri
-
-
-def _nav(ctx: md.PageContext, catalog: Catalog, groups: dict[str, dict[Any, list[Any]]],
-         options: SiteOptions) -> list[Any]:
-    """One tab per kind, in kind order; by category (then year for big categories) where the kind says so."""
-    order = {c: i for i, c in enumerate(catalog.config.category_ids)}
-
-    def cat_key(cid: Any) -> tuple[int, str]:
-        return (order.get(cid, len(order)), cid or "")
-
-    nav: list[Any] = []
-    for k in KINDS.values():
-        recs_all = catalog.records(k.name)
-        if not recs_all and not k.by_category:
-            continue
-        section: list[Any] = [f"{k.site_folder}/index.md", *({title: uri} for uri, title, _ in pages_of(k.name).extra)]
-        if k.name not in groups:
-            section.extend(ctx.uri(r.id) for r in recs_all)
-        for cid in sorted(groups.get(k.name, {}), key=cat_key):
-            recs = sorted(groups[k.name][cid], key=lambda r: r.id)
-            children: list[Any] = [md.category_uri(k.name, cid)]
-            dated = all(hasattr(r, "date") for r in recs)
-            if dated and len(recs) > options.year_split:
-                years: dict[int, list[str]] = defaultdict(list)
-                for r in recs:
-                    years[r.date.year].append(ctx.uri(r.id))
-                children.extend({str(y): years[y]} for y in sorted(years, reverse=True))
-            else:
-                children.extend(ctx.uri(r.id) for r in recs)
-            section.append({_nav_title(ctx.category_title(cid)): children})
-        nav.append({k.title: section})
-    nav.append({"Tags": "tags.md"})
-    return nav
 
 
 def _nav_title(text: str) -> str:

@@ -10,6 +10,7 @@ someone is halfway through an edit.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import posixpath
 from typing import Any
@@ -27,6 +28,7 @@ from archkb.core.errors import ArchkbError
 from archkb.core.kinds import KINDS
 from archkb.core.snapshot import CACHE_DIR
 from archkb.rules import CheckResult, check_catalog
+from archkb.site import pagefind
 from archkb.site.markdown import expand_markers
 from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
 
@@ -51,6 +53,11 @@ class KbPluginConfig(base.Config):
     """Graphviz processes run at once; 0 means one per CPU."""
     auto_nav = c.Type(bool, default=True)
     """Lay out the navigation (home, records by kind and category, hand-written pages) when mkdocs.yml has no nav."""
+    search = c.Choice(pagefind.SEARCH_MODES, default="auto")
+    """pagefind: index the built site with Pagefind (chunked, scales to many thousand records); material: keep
+    Material's own search; auto: Pagefind from 500 record files on."""
+    search_timeout = c.Type(int, default=600)
+    """Seconds the Pagefind indexer may take before the build fails."""
 
 
 def today() -> dt.date:
@@ -67,6 +74,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         self.plan: SitePlan | None = None
         self.result: CheckResult | None = None
         self.root = ""
+        self.search = "material"
+        self.indexer = pagefind.BackgroundIndexer()
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object across serve rebuilds; per-build state is reset in on_config.
@@ -76,6 +85,16 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         self.plan = None
         self.result = None
         self.root = self.config.root or os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        self.search = "material"
+        if self.config.enabled:
+            self.search = pagefind.choose(self.config.search, pagefind.count_record_files(self.root))
+        if self.search == "pagefind":
+            # Material's own index would still be built (and shipped whole to every reader): switch it off.
+            material = config.plugins.get("material/search") or config.plugins.get("search")
+            if material is not None and hasattr(material.config, "enabled"):
+                material.config.enabled = False
+            config.extra_css.extend([f"{pagefind.BUNDLE}/pagefind-ui.css", pagefind.GLUE_CSS])
+            config.extra_javascript.extend([f"{pagefind.BUNDLE}/pagefind-ui.js", pagefind.GLUE_JS])
         return config
 
     def _fail(self) -> bool:
@@ -116,8 +135,13 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
                 file.edit_uri = posixpath.relpath(os.path.join(self.root, page.source), config.docs_dir) \
                     .replace(os.sep, "/")
             files.append(file)
+        if self.search == "pagefind":
+            files.append(File.generated(config, pagefind.GLUE_JS, content=pagefind.glue_js()))
+            files.append(File.generated(config, pagefind.GLUE_CSS, content=pagefind.glue_css()))
         if self.config.auto_nav and config.nav is None:
             config.nav = full_nav(self.plan, handwritten)
+            # Big branches list year pages, not every record: MkDocs would log every record page as "not in nav".
+            config.validation.nav.omitted_files = logging.DEBUG
         s = self.plan.stats
         log.info(f"{len(pages)} pages and {len(self.plan.assets)} diagrams generated; "
                  f"diagrams: {s.rendered} drawn, {s.cached} from cache")
@@ -143,6 +167,27 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         if self.plan is None or page.file.generated_by is not None:
             return markdown
         return expand_markers(markdown, self.plan.context, page.file.src_uri)
+
+    def on_post_page(self, output: str, /, *, page: Page, config: MkDocsConfig) -> str:
+        if self.search != "pagefind":
+            return output
+        info = page.meta.get("archkb")
+        rid = info.get("id") if isinstance(info, dict) else None
+        return pagefind.mark_page(output, record_id=rid if isinstance(rid, str) else None,
+                                  indexed=not page.meta.get("archkb_index"))
+
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        if self.search != "pagefind":
+            return
+        if self.is_serve:
+            # The preview shows the page at once; its search index follows a few seconds later.
+            self.indexer.start(config.site_dir, self.config.search_timeout)
+            return
+        try:
+            run = pagefind.index_site(config.site_dir, timeout=self.config.search_timeout)
+        except pagefind.PagefindError as exc:
+            raise PluginError(f"archkb: {exc}") from exc
+        log.info(f"search: Pagefind indexed {run.pages} pages in {run.seconds:.1f} s")
 
     def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
         for kind in sorted(KINDS.values(), key=lambda k: k.folder):
@@ -188,6 +233,8 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
     if not isinstance(plugin, KnowledgeBasePlugin):
         raise ArchkbError(f"{config_file} does not enable the archkb plugin")
     user_nav = config.nav
+    # The export is a plain MkDocs project: it keeps the engine's own search (Pagefind runs after a build).
+    plugin.config.search = "material"
     plugin.on_startup(command="build", dirty=False)
     plugin.on_config(config)
     # MkDocs records which plugin generated a file from this attribute, set while it runs events.

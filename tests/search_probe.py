@@ -1,0 +1,84 @@
+"""Test and benchmark helper: time a Pagefind query in headless Chromium on a freshly opened page.
+
+Shared by tests/test_search_pagefind.py and benchmarks/bench_scale.py, so the test checks
+the same thing the benchmark measures: from the last keystroke to the first result shown,
+and the bytes the browser fetched for the query (everything requested after the page loaded).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: str) -> Iterator[str]:
+    """Serve a built site over HTTP on a free local port (Pagefind fetches its chunks; file:// cannot)."""
+    handler = functools.partial(_QuietHandler, directory=folder)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class Query:
+    """One timed query: seconds from the last (and the first) keystroke to the first result, bytes fetched, links."""
+
+    seconds: float
+    from_first_key: float
+    bytes: int
+    requests: int
+    links: list[str]
+
+
+def time_query(browser: Any, url: str, text: str, *, timeout_ms: int = 30000) -> Query:
+    """Open `url` in a new page (empty cache), type `text` into the Pagefind box, wait for the first result."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_selector("#archkb-search input", timeout=timeout_ms)
+        sizes: list[int] = []
+        page.on("requestfinished", lambda req: sizes.append(_size(req)))
+        box = page.locator("#archkb-search input")
+        box.click()
+        first = time.perf_counter()
+        box.type(text, delay=20)
+        start = time.perf_counter()
+        page.wait_for_selector("#archkb-search .pagefind-ui__result-link", timeout=timeout_ms)
+        end = time.perf_counter()
+        links = page.eval_on_selector_all("#archkb-search .pagefind-ui__result-link", "els => els.map(e => e.href)")
+        page.wait_for_load_state("networkidle")
+        return Query(end - start, end - first, sum(sizes), len(sizes), links)
+    finally:
+        context.close()
+
+
+def _size(request: Any) -> int:
+    try:
+        s = request.sizes()
+        return int(s["responseBodySize"] + s["responseHeadersSize"])
+    except Exception:  # a request the browser aborted has no sizes
+        return 0
