@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from archkb.core.config import KbConfig, load_config
 from archkb.core.kinds import KINDS, Kind
+from archkb.core.portal import add_sources
 from archkb.core.problems import Position, Problem, error, warning
 from archkb.core.snapshot import Snapshot, read_cached, salt, snapshot, write_cached
 from archkb.core.validate import validate
@@ -64,6 +65,8 @@ class Catalog:
     problems: list[Problem]
     by_id: dict[str, Entry]
     stats: dict[str, int] = field(default_factory=dict)
+    sources: dict[str, Any] = field(default_factory=dict)
+    """The knowledge bases a portal publishes, by namespace (`portal.SourceInfo`); empty for one KB."""
 
     def records(self, kind: str | None = None) -> list[Any]:
         """Valid records (the first of a duplicated id), optionally of one kind, sorted by id."""
@@ -140,8 +143,11 @@ def _validate_entry(kind: Kind, rel: str, full: str, raw: bytes, data: Any,
 
 
 def load_catalog(root: str, *, use_cache: bool = True, snap: Snapshot | None = None,
-                 parallel: bool = False) -> Catalog:
+                 parallel: bool = False, include_sources: bool = True) -> Catalog:
     """Load and validate every record under `root`; never raises for bad input.
+
+    A portal's sources (`sources:` in archkb.yaml) are loaded too, under their namespaces,
+    unless `include_sources` is off (a source's own sources are never loaded).
 
     `parallel` parses large knowledge bases in forked worker processes; leave it off in
     threaded hosts (such as `mkdocs serve`), where forking is unsafe.
@@ -184,7 +190,10 @@ def load_catalog(root: str, *, use_cache: bool = True, snap: Snapshot | None = N
         by_id[rid] = entry
     if use_cache and (hits != len(new_cache) or len(cache) != len(new_cache)):
         _write_cache(root, new_cache)
-    return Catalog(root, config, entries, problems, by_id, {"files": len(files), "cache_hits": hits})
+    catalog = Catalog(root, config, entries, problems, by_id, {"files": len(files), "cache_hits": hits})
+    if include_sources and config.sources:
+        add_sources(catalog, use_cache=use_cache)
+    return catalog
 
 
 def model_of(record: BaseModel) -> str:

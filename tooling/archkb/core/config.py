@@ -7,7 +7,7 @@ from pydantic import Field, ValidationError
 from archkb.core.problems import Problem, error
 from archkb.core.snapshot import CONFIG_FILE
 from archkb.core.yaml_source import SourceDoc, load_file
-from archkb.models.common import Category, Line, Strict, Text
+from archkb.models.common import Category, Line, Strict, Text, Url
 
 
 class CategoryDef(Strict):
@@ -48,6 +48,22 @@ DEFAULT_CATEGORIES = [
 ]
 
 
+class SourceDef(Strict):
+    """One knowledge base a portal publishes: its namespace and where its checkout is."""
+
+    name: Category
+    """The namespace of its records in the portal (`payments` gives `payments:ADR-0001`)."""
+    path: Line | None = None
+    """Its checkout, relative to this KB's root (`../payments-kb`)."""
+    git: Url | None = None
+    """Its repository, for the record (archkb reads checkouts: clone it and give `path`)."""
+    ref: Line | None = None
+    """The branch or tag the checkout is expected at, for the record."""
+    edit_uri: Url | None = None
+    """Where its files are edited, joined with each record's path in it
+    (`https://github.com/example/payments-kb/edit/main/`); no edit links when absent."""
+
+
 class KbConfig(Strict):
     """Settings of one knowledge base."""
 
@@ -59,6 +75,8 @@ class KbConfig(Strict):
     """The duties the knowledge base is meant to support; empty means no coverage page and no coverage check."""
     proposed_max_days: int = Field(default=90, ge=1)
     """A proposed decision open longer than this many days gets warning W003."""
+    sources: list[SourceDef] = Field(default_factory=list)
+    """Other knowledge bases published with this one as a portal, each under its namespace (core/portal.py)."""
     schema_dir: Line = "tooling/archkb/schemas"
     """Where the JSON Schemas live, relative to the KB root (`archkb schema --write DIR` puts them there)."""
 

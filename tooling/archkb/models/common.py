@@ -24,6 +24,11 @@ RecordId = Annotated[
     str, StringConstraints(pattern=f"(?:{ADR_ID_RE.pattern})|(?:{SLUG_ID_RE.pattern})", max_length=80)
 ]
 """Any record id: an ADR id or a kebab-case id."""
+RecordRef = Annotated[
+    str, StringConstraints(pattern=r"^(?:[a-z0-9]+(?:-[a-z0-9]+)*:)?(?:ADR-[0-9]{4,}|[a-z0-9]+(?:-[a-z0-9]+)*)$",
+                           max_length=130)
+]
+"""A reference to a record: its id, or `namespace:id` for a record of another knowledge base (core/portal.py)."""
 Tag = Annotated[str, StringConstraints(pattern=TAG_RE.pattern, max_length=48)]
 """A free tag, normalised to lower-case kebab-case (`model-risk`, not `Model Risk`)."""
 Category = Annotated[str, StringConstraints(pattern=SLUG_ID_RE.pattern, max_length=48)]
@@ -98,8 +103,8 @@ class Link(Strict):
 
     type: LinkType
     """What this record says about the target."""
-    target: RecordId
-    """The id of the record linked to."""
+    target: RecordRef
+    """The id of the record linked to; `payments:ADR-0001` for a record of another knowledge base."""
     note: Line | None = None
     """Why the link exists, in a few words."""
 

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from archkb.core.portal import source_roots
 from archkb.core.problems import Problem
 from archkb.core.snapshot import read_cached, snapshot, write_cached
 
@@ -33,7 +34,8 @@ class CheckOutcome:
 def check_kb(root: str, *, today: dt.date, use_cache: bool = True, need_result: bool = False) -> CheckOutcome:
     """Check the KB at `root` as of `today`; `need_result` forces the catalog and graph to be built."""
     snap = snapshot(root)
-    key = snap.key(today.isoformat())
+    # A portal's outcome depends on its sources' files too.
+    key = snap.key(today.isoformat(), *(snapshot(src).key().hex() for src in source_roots(snap.root)))
     if use_cache and not need_result:
         cached = read_cached(snap.root, _RESULT_FILE, key)
         if cached is not None:

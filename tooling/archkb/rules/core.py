@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from archkb.core import portal
 from archkb.core.catalog import Catalog, Entry
 from archkb.core.graph import ALLOWED, StatedLink
 from archkb.core.problems import Problem, error, warning
@@ -46,6 +47,12 @@ def check_links(ctx: RuleContext) -> Iterable[Problem]:
             yield error("E019", f"{where}: {link.source} links to itself", src.position(link.loc))
             continue
         target = ctx.catalog.by_id.get(link.target)
+        if target is None and portal.split(link.target)[0] is not None:
+            # `other:ID`: external to a team's own KB; in a portal that lists `other`, it should resolve.
+            if not portal.is_external(ctx.catalog, link.target):
+                yield warning("W008", f"{where}: source {portal.split(link.target)[0]!r} has no record "
+                              f"{portal.split(link.target)[1]!r}", src.position(link.loc))
+            continue
         if target is None:
             yield error("E006", f"{where}: no record {link.target!r}", src.position(link.loc),
                         hint=_suggest(link.target, {k: None for k in ctx.catalog.by_id if k != link.source}))

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import networkx as nx
 import yaml
 
+from archkb.core import portal
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
 from archkb.site.sanitize import block_markdown, inline_markdown, md_text, safe_url
@@ -54,7 +55,7 @@ class PageContext:
         found = self.uris.get(rid)
         if found is None:
             kind = self.catalog.kind_of(rid) or "decision"
-            found = self.uris[rid] = f"{KIND_FOLDER[kind]}/{rid}.md"
+            found = self.uris[rid] = f"{KIND_FOLDER[kind]}/{portal.id_path(rid)}.md"
         return found
 
     def link(self, from_uri: str, rid: str, text: str | None = None) -> str:
@@ -88,6 +89,11 @@ class PageContext:
 
     def edit_url(self, source: str) -> str | None:
         """Where the "edit" button of a record page points: its YAML file in the repository."""
+        if self.catalog.sources:
+            # A portal: a source's record is edited in its own repository.
+            found = portal.edit_url(self.catalog, source)
+            if found is not None or any(source.startswith(s.prefix + "/") for s in self.catalog.sources.values()):
+                return found
         if not self.edit_base:
             return None
         return urljoin(self.edit_base, posixpath.normpath(posixpath.join(self.docs_to_root, source)))

@@ -15,6 +15,7 @@ from typing import Any
 
 import networkx as nx
 
+from archkb.core import portal
 from archkb.core.errors import ArchkbError
 from archkb.core.kinds import KINDS
 from archkb.rules import CheckResult
@@ -182,12 +183,12 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
         notes[rid] = hidden
         folder = md.KIND_FOLDER[entry.kind.name]
         if sub.number_of_nodes() > 1:
-            asset = f"diagrams/{folder}/{rid}.svg"
+            asset = f"diagrams/{folder}/{portal.id_path(rid)}.svg"
             diagrams.add(f"n:{rid}", record_graph_dot(sub, name="neighbourhood", focus=rid,
                                                      url_for=diagrams.url_for(asset)),
                          asset=asset, page=uri, label=f"Records linked to {rid}")
         if entry.kind.name == "pattern" and entry.record.components:
-            diagrams.add(f"c:{rid}", pattern_component_dot(entry.record), asset=f"diagrams/{folder}/{rid}.components.svg",
+            diagrams.add(f"c:{rid}", pattern_component_dot(entry.record), asset=f"diagrams/{folder}/{portal.id_path(rid)}.components.svg",
                          page=uri, label=f"Components of {rid}")
     groups = {k.name: _by_category(catalog.records(k.name)) for k in KINDS.values() if k.by_category}
     for kind, by_cat in groups.items():

@@ -26,6 +26,7 @@ from mkdocs.structure.pages import Page
 from archkb.core.catalog import load_catalog
 from archkb.core.errors import ArchkbError
 from archkb.core.kinds import KINDS
+from archkb.core.portal import source_roots
 from archkb.core.snapshot import CACHE_DIR
 from archkb.rules import CheckResult, check_catalog
 from archkb.site import pagefind
@@ -194,6 +195,11 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             folder = os.path.join(self.root, kind.folder)
             if os.path.isdir(folder):
                 server.watch(folder)
+        for source in source_roots(self.root):
+            # A portal previews its sources' edits too.
+            for kind in sorted(KINDS.values(), key=lambda k: k.folder):
+                if os.path.isdir(os.path.join(source, kind.folder)):
+                    server.watch(os.path.join(source, kind.folder))
         settings = os.path.join(self.root, "archkb.yaml")
         if os.path.exists(settings):
             server.watch(settings)
