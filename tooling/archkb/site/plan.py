@@ -164,7 +164,17 @@ class _Diagrams:
                       key=lambda a: a.uri)
 
 
-def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePlan:
+@dataclass
+class Reuse:
+    """A previous plan's record pages and diagrams to keep for every record not in `fresh` (the preview's
+    incremental rebuild: site/preview.py decides what an edit touches)."""
+
+    pages: dict[str, GeneratedPage]
+    assets: dict[str, GeneratedPage]
+    fresh: set[str]
+
+
+def plan_site(result: CheckResult, options: SiteOptions | None = None, *, reuse: Reuse | None = None) -> SitePlan:
     """Every generated page of a checked knowledge base, with diagrams drawn and the navigation laid out."""
     options = options or SiteOptions()
     if options.diagrams not in DIAGRAM_MODES:
@@ -176,8 +186,23 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
         ctx.uri(entry.record.id)
     diagrams = _Diagrams(options, ctx)
     notes: dict[str, int] = {}
+    kept: dict[str, GeneratedPage] = {}
+    kept_assets: list[GeneratedPage] = []
+    if reuse is not None:
+        for entry in entries:
+            rid = entry.record.id
+            old = reuse.pages.get(ctx.uri(rid))
+            if rid not in reuse.fresh and old is not None and old.source == entry.path:
+                kept[rid] = old
+                folder = md.KIND_FOLDER[entry.kind.name]
+                for suffix in (".svg", ".components.svg"):
+                    asset = reuse.assets.get(f"diagrams/{folder}/{portal.id_path(rid)}{suffix}")
+                    if asset is not None:
+                        kept_assets.append(asset)
     for entry in entries:
         rid = entry.record.id
+        if rid in kept:
+            continue
         uri = ctx.uri(rid)
         sub, hidden = neighbourhood_graph(g, rid, options)
         notes[rid] = hidden
@@ -215,9 +240,11 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     stats = RenderStats()
     diagrams.draw(stats)
 
-    pages: list[GeneratedPage] = []
+    pages: list[GeneratedPage] = list(kept.values())
     for entry in entries:
         rec, rid, kind = entry.record, entry.record.id, entry.kind.name
+        if rid in kept:
+            continue
         hood = diagrams.get(f"n:{rid}")
         if hood and notes[rid]:
             hood = hood.rstrip() + f'\n<p class="archkb-note">{notes[rid]} more linked records are not drawn.</p>'
@@ -238,7 +265,8 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     pages.sort(key=lambda p: p.uri)
     _refuse_collisions(pages, options.use_directory_urls)
     # Record ids are checked against their pattern, so asset paths cannot escape diagrams/.
-    return SitePlan(pages, nav, stats, ctx, diagrams.assets())
+    assets = sorted([*diagrams.assets(), *kept_assets], key=lambda a: a.uri)
+    return SitePlan(pages, nav, stats, ctx, assets)
 
 
 def _md_link_for(ctx: md.PageContext, page_uri: str) -> Callable[[str], str | None]:

@@ -23,13 +23,13 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
-from archkb.core.catalog import load_catalog
+from archkb.core.catalog import Catalog, load_catalog
 from archkb.core.errors import ArchkbError
 from archkb.core.kinds import KINDS
 from archkb.core.portal import source_roots
-from archkb.core.snapshot import CACHE_DIR
+from archkb.core.snapshot import CACHE_DIR, Snapshot, snapshot
 from archkb.rules import CheckResult, check_catalog
-from archkb.site import pagefind
+from archkb.site import pagefind, preview
 from archkb.site.markdown import expand_markers
 from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
 
@@ -77,10 +77,14 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         self.root = ""
         self.search = "material"
         self.indexer = pagefind.BackgroundIndexer()
+        self.dirty = False
+        self.state: preview.BuildState | None = None
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         # Defining on_startup keeps this object across serve rebuilds; per-build state is reset in on_config.
         self.is_serve = command == "serve"
+        # `mkdocs serve --dirty`: rebuild only what an edit touches (site/preview.py).
+        self.dirty = dirty and self.is_serve
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.plan = None
@@ -106,7 +110,9 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
-        result = check_catalog(load_catalog(self.root), today=today())
+        snap = snapshot(self.root)
+        catalog, changed = self._load(snap)
+        result = check_catalog(catalog, today=today())
         errors = [p for p in result.problems if p.is_error]
         for problem in result.problems:
             text = problem.format_text()
@@ -119,19 +125,27 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             raise PluginError(f"archkb: {len(errors)} invalid record(s); run `archkb check` for details")
         self.result = result
         try:
-            self.plan = plan_site(result, self.site_options(config))
+            reuse = None
+            if changed is not None and self.state is not None:
+                reuse = preview.reuse_for(self.state, preview.affected(self.state, catalog, result.graph, changed))
+            self.plan = plan_site(result, self.site_options(config), reuse=reuse)
         except ArchkbError as exc:
             raise PluginError(f"archkb: {exc}") from exc
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
         pages = list(self.plan.pages)
         if "index.md" not in handwritten:
             pages.append(home_page(self.plan, result.catalog.config.title))
+        if self.is_serve:
+            taken = {p.uri for p in pages}
+            pages.extend(p for p in preview.invalid_pages(self.state, catalog) if p.uri not in taken)
         for page in [*pages, *self.plan.assets]:
             existing = files.get_file_from_path(page.uri)
             if existing is not None and existing.generated_by is None:
                 raise PluginError(f"archkb: docs/{page.uri} is hand-written but archkb generates that page; "
                                   "rename or remove the file")
             file = File.generated(config, page.uri, content=page.content)
+            if self.dirty and preview.unchanged(self.state, page.uri, page.content):
+                file.is_modified = _not_modified  # type: ignore[method-assign]
             if page.source:
                 file.edit_uri = posixpath.relpath(os.path.join(self.root, page.source), config.docs_dir) \
                     .replace(os.sep, "/")
@@ -143,10 +157,22 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             config.nav = full_nav(self.plan, handwritten)
             # Big branches list year pages, not every record: MkDocs would log every record page as "not in nav".
             config.validation.nav.omitted_files = logging.DEBUG
+        if self.is_serve:
+            self.state = preview.remember(snap, catalog, result.graph, self.plan, [*pages, *self.plan.assets])
         s = self.plan.stats
         log.info(f"{len(pages)} pages and {len(self.plan.assets)} diagrams generated; "
                  f"diagrams: {s.rendered} drawn, {s.cached} from cache")
         return files
+
+    def _load(self, snap: Snapshot) -> tuple[Catalog, set[str] | None]:
+        """The catalog, and the changed record files when only those were validated again (dirty preview)."""
+        if self.dirty and self.state is not None:
+            changed = preview.changed_paths(self.state, snap)
+            if changed is not None:
+                catalog = preview.reload_catalog(self.state, snap, changed)
+                if catalog is not None:
+                    return catalog, changed
+        return load_catalog(self.root, snap=snap), None
 
     def site_options(self, config: MkDocsConfig) -> SiteOptions:
         """The plan's options from mkdocs.yml: URL style, edit links, diagram cache."""
@@ -204,6 +230,11 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         if os.path.exists(settings):
             server.watch(settings)
         return server
+
+
+def _not_modified() -> bool:
+    """Stands in for `File.is_modified` on a generated file identical to the last build's."""
+    return False
 
 
 EXPORT_MARKER = ".archkb-export"
