@@ -10,8 +10,8 @@ APT    := DEBIAN_FRONTEND=noninteractive apt-get
 
 .PHONY: serve build test test-fast lint check bench venv dot chromium clean
 
-serve: $(STAMP) dot  ## serve the site on http://127.0.0.1:8000/
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+serve: $(STAMP) dot  ## serve the site on http://127.0.0.1:8000/ (--dirty: an edit rebuilds only what it touches)
+	$(BIN)/mkdocs serve --dirty -a 127.0.0.1:8000
 
 build: $(STAMP) dot  ## build the site into site/ (strict, as CI does)
 	$(BIN)/mkdocs build --strict

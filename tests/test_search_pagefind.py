@@ -136,3 +136,10 @@ def test_small_categories_still_list_their_records(tmp_path) -> None:
     plan = plan_site(check_catalog(load_catalog(os.path.join(ROOT, "tests", "fixtures", "kb-small"), use_cache=False)),
                      SiteOptions(diagrams="off"))
     assert "decisions/ADR-0001.md" in repr(plan.nav)
+
+
+@pytest.mark.browser
+def test_result_links_work_when_the_site_is_served_from_a_sub_path(pagefind_site: str, browser) -> None:
+    with serve(os.path.dirname(pagefind_site)) as url:
+        result = time_query(browser, url + "site/patterns/", "ADR-0003")
+    assert result.links[0] == url + "site/decisions/ADR-0003/", result.links

@@ -78,8 +78,10 @@ def glue_js() -> str:
     if (header) { header.insertBefore(host, source); } else { document.body.insertBefore(host, document.body.firstChild); }
     var script = document.querySelector('script[src$="pagefind/pagefind-ui.js"]');
     var bundle = script ? script.src.replace(/pagefind-ui\\.js$/, "") : "/pagefind/";
-    new PagefindUI({ element: "#archkb-search", bundlePath: bundle, showImages: false, showSubResults: false,
-                     resetStyles: false, pageSize: 8, debounceTimeoutMs: 150,
+    /* Result URLs start at the site's root, which may be a sub-path (a project's GitHub Pages, TechDocs). */
+    var base = new URL(bundle, document.baseURI).pathname.replace(/pagefind\/$/, "");
+    new PagefindUI({ element: "#archkb-search", bundlePath: bundle, baseUrl: base, showImages: false, showSubResults: false,
+                     resetStyles: false, pageSize: 8, debounceTimeoutMs: 100,
                      translations: { placeholder: "Search records (id, title, text)" } });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", mount); } else { mount(); }
