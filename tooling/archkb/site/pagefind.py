@@ -79,7 +79,7 @@ def glue_js() -> str:
     var script = document.querySelector('script[src$="pagefind/pagefind-ui.js"]');
     var bundle = script ? script.src.replace(/pagefind-ui\\.js$/, "") : "/pagefind/";
     /* Result URLs start at the site's root, which may be a sub-path (a project's GitHub Pages, TechDocs). */
-    var base = new URL(bundle, document.baseURI).pathname.replace(/pagefind\/$/, "");
+    var base = new URL(bundle, document.baseURI).pathname.replace(/pagefind\\/$/, "");
     new PagefindUI({ element: "#archkb-search", bundlePath: bundle, baseUrl: base, showImages: false, showSubResults: false,
                      resetStyles: false, pageSize: 8, debounceTimeoutMs: 100,
                      translations: { placeholder: "Search records (id, title, text)" } });
