@@ -29,7 +29,7 @@ from archkb.core.kinds import KINDS
 from archkb.core.portal import source_roots
 from archkb.core.snapshot import CACHE_DIR, Snapshot, snapshot
 from archkb.rules import CheckResult, check_catalog
-from archkb.site import pagefind, preview
+from archkb.site import pagefind, preview, staging
 from archkb.site.markdown import expand_markers
 from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
 
@@ -85,6 +85,7 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         self.is_serve = command == "serve"
         # `mkdocs serve --dirty`: rebuild only what an edit touches (site/preview.py).
         self.dirty = dirty and self.is_serve
+        self.state = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         self.plan = None
@@ -138,12 +139,20 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         if self.is_serve:
             taken = {p.uri for p in pages}
             pages.extend(p for p in preview.invalid_pages(self.state, catalog) if p.uri not in taken)
+        staged: dict[str, str] = {}
+        if not self.is_serve and self.config.cache and self.plan.assets:
+            # The SVG files wait on disk, not in memory, until MkDocs copies them (site/staging.py).
+            staged = staging.stage(os.path.join(self.root, CACHE_DIR, "site"),
+                                   ((a.uri, a.content) for a in self.plan.assets))
         for page in [*pages, *self.plan.assets]:
             existing = files.get_file_from_path(page.uri)
             if existing is not None and existing.generated_by is None:
                 raise PluginError(f"archkb: docs/{page.uri} is hand-written but archkb generates that page; "
                                   "rename or remove the file")
-            file = File.generated(config, page.uri, content=page.content)
+            if page.uri in staged:
+                file = File.generated(config, page.uri, abs_src_path=staged[page.uri])
+            else:
+                file = File.generated(config, page.uri, content=page.content)
             if self.dirty and preview.unchanged(self.state, page.uri, page.content):
                 file.is_modified = _not_modified  # type: ignore[method-assign]
             if page.source:
@@ -160,7 +169,10 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         if self.is_serve:
             self.state = preview.remember(snap, catalog, result.graph, self.plan, [*pages, *self.plan.assets])
         s = self.plan.stats
-        log.info(f"{len(pages)} pages and {len(self.plan.assets)} diagrams generated; "
+        assets = len(self.plan.assets)
+        if staged:
+            self.plan.assets = []  # MkDocs copies them from disk now
+        log.info(f"{len(pages)} pages and {assets} diagrams generated; "
                  f"diagrams: {s.rendered} drawn, {s.cached} from cache")
         return files
 

@@ -68,7 +68,7 @@ def remember(snap: Snapshot, catalog: Catalog, graph: nx.MultiDiGraph, plan: Sit
 
 def changed_paths(state: BuildState, snap: Snapshot) -> set[str] | None:
     """Record files added, removed or edited since the last build; None when only a full rebuild will do."""
-    if snap.config_digest != state.config_digest or state.catalog.sources:
+    if snap.root != state.catalog.root or snap.config_digest != state.config_digest or state.catalog.sources:
         return None
     now = {rel: d for _, rel, _, d in snap.files}
     changed = {rel for rel in now.keys() | state.files.keys() if now.get(rel) != state.files.get(rel)}
