@@ -51,7 +51,7 @@ def test_cross_kb_links_resolve_in_the_portal_graph(kbs: str) -> None:
 def test_portal_check_warns_about_an_unresolved_cross_kb_link_with_its_position(kbs: str) -> None:
     result = check_catalog(load_catalog(os.path.join(kbs, "group"), use_cache=False), today=TODAY)
     assert [p.format_text() for p in result.problems] == [
-        "../claims-kb/adr/ADR-0002-follow-payments.yaml:15:32: warning W008 links[1].target: "
+        "../claims-kb/adr/ADR-0002-follow-payments.yaml:15:32: warning W012 links[1].target: "
         "source 'payments' has no record 'ADR-0099'"]
 
 
@@ -75,7 +75,7 @@ def test_a_source_that_is_missing_or_not_checked_out_is_an_error(kbs: str) -> No
     with open(cfg, "a", encoding="utf-8") as fh:
         fh.write("  - name: pensions\n    path: ../pensions-kb\n  - name: lending\n    git: https://example.invalid/l.git\n")
     problems = load_catalog(os.path.join(kbs, "group"), use_cache=False).problems
-    assert [(p.code, p.position.path) for p in problems] == [("E023", "archkb.yaml"), ("E023", "archkb.yaml")]
+    assert [(p.code, p.position.path) for p in problems] == [("E026", "archkb.yaml"), ("E026", "archkb.yaml")]
     assert "pensions" in problems[0].message and "clone" in problems[1].message
 
 
@@ -90,7 +90,7 @@ def test_a_sources_errors_are_the_portals_errors_at_the_sources_file(kbs: str) -
 def test_the_portals_check_cache_sees_a_change_in_a_source(kbs: str) -> None:
     group = os.path.join(kbs, "group")
     first = check_kb(group, today=TODAY)
-    assert [p.code for p in first.problems] == ["W008"]
+    assert [p.code for p in first.problems] == ["W012"]
     assert check_kb(group, today=TODAY).from_cache
     path = os.path.join(kbs, "claims-kb", "adr", "ADR-0002-follow-payments.yaml")
     with open(path, encoding="utf-8") as fh:

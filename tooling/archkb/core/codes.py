@@ -74,8 +74,8 @@ CODES: dict[str, Code] = {
              "patterns/rag.yaml:50:11: error E021 flows[2].from: no component 'index'"),
         Code("E022", _E, "The knowledge-base configuration (archkb.yaml) is invalid",
              "archkb.yaml:3:5: error E022 categories.decision: Input should be a valid list"),
-        Code("E023", _E, "A portal source (`sources:` in archkb.yaml) cannot be read",
-             "archkb.yaml:1:1: error E023 sources[0] (payments): no folder '../payments-kb'"),
+        Code("E026", _E, "A portal source (`sources:` in archkb.yaml) cannot be read",
+             "archkb.yaml:1:1: error E026 sources[0] (payments): no folder '../payments-kb'"),
         Code("W001", _W, "An accepted decision depends on a deprecated or superseded record",
              "adr/ADR-0007-x.yaml:40:13: warning W001 accepted ADR-0007 depends on superseded ADR-0002"),
         Code("W002", _W, "A decision's review_by date has passed",
@@ -90,8 +90,8 @@ CODES: dict[str, Code] = {
              "adr/ADR-0003-x.yaml:1:1: warning W006 first line should be '# yaml-language-server: $schema=...'"),
         Code("W007", _W, "A file in a record folder is not read (wrong extension)",
              "adr/ADR-0003-x.yml:1:1: warning W007 ignored: record files end in .yaml"),
-        Code("W008", _W, "A cross-KB reference names a record its knowledge base does not have (in a portal)",
-             "../claims-kb/adr/ADR-0004-x.yaml:30:13: warning W008 links[0]: source 'payments' has no record 'ADR-0099'"),
+        Code("W012", _W, "A cross-KB reference names a record its knowledge base does not have (in a portal)",
+             "../claims-kb/adr/ADR-0004-x.yaml:30:13: warning W012 links[0]: source 'payments' has no record 'ADR-0099'"),
         # --- pull-request rules (archkb.pr.gitdiff, `archkb check --base REF`) ----------------
         Code("E101", _E, "A record new in this branch takes an id the base branch already gives another file",
              "adr/ADR-0005-b.yaml:2:5: error E101 ADR-0005 in adr/ADR-0005-b.yaml is new here but main already has "

@@ -5,7 +5,7 @@ A portal is an ordinary knowledge base whose configuration names other knowledge
 then its records join the portal's catalog under `NAME:ID` (`payments:ADR-0001`): its own
 links are rewritten into its namespace, and links it writes as `claims:ADR-0003` resolve
 to the other team's record. A reference into a namespace the KB does not list is external:
-a team's own check leaves it alone, and the portal warns (W008) when a namespace it lists
+a team's own check leaves it alone, and the portal warns (W012) when a namespace it lists
 has no such record, since the other team's repository is not the portal's to fix.
 
 The light functions at the top (`split`, `id_path`, `source_roots`) import neither pydantic
@@ -95,7 +95,7 @@ def _moved(problem: Problem, prefix: str) -> Problem:
 def add_sources(catalog: Catalog, *, use_cache: bool = True) -> None:
     """Load every source the catalog's configuration lists and add its records under their namespace (in place).
 
-    A source that cannot be read gives E023 at its entry in `archkb.yaml`; the categories of
+    A source that cannot be read gives E026 at its entry in `archkb.yaml`; the categories of
     the sources join the portal's vocabulary, so their records keep their categories.
     """
     from archkb.core.catalog import Entry, load_catalog
@@ -105,16 +105,16 @@ def add_sources(catalog: Catalog, *, use_cache: bool = True) -> None:
     for i, src in enumerate(config.sources):
         where = Position("archkb.yaml", 1, 1)
         if src.name in seen_ns:
-            catalog.problems.append(error("E023", f"sources[{i}]: namespace {src.name!r} is listed twice", where))
+            catalog.problems.append(error("E026", f"sources[{i}]: namespace {src.name!r} is listed twice", where))
             continue
         seen_ns.add(src.name)
         if not src.path:
-            catalog.problems.append(error("E023", f"sources[{i}] ({src.name}): archkb reads checkouts; clone "
+            catalog.problems.append(error("E026", f"sources[{i}] ({src.name}): archkb reads checkouts; clone "
                                           f"{src.git or 'the repository'} and give its folder as `path`", where))
             continue
         src_root = os.path.normpath(os.path.join(catalog.root, src.path))
         if not os.path.isdir(src_root):
-            catalog.problems.append(error("E023", f"sources[{i}] ({src.name}): no folder {src.path!r}", where))
+            catalog.problems.append(error("E026", f"sources[{i}] ({src.name}): no folder {src.path!r}", where))
             continue
         sub = load_catalog(src_root, use_cache=use_cache, include_sources=False)
         prefix = os.path.relpath(src_root, catalog.root).replace(os.sep, "/")

@@ -50,7 +50,7 @@ def check_links(ctx: RuleContext) -> Iterable[Problem]:
         if target is None and portal.split(link.target)[0] is not None:
             # `other:ID`: external to a team's own KB; in a portal that lists `other`, it should resolve.
             if not portal.is_external(ctx.catalog, link.target):
-                yield warning("W008", f"{where}: source {portal.split(link.target)[0]!r} has no record "
+                yield warning("W012", f"{where}: source {portal.split(link.target)[0]!r} has no record "
                               f"{portal.split(link.target)[1]!r}", src.position(link.loc))
             continue
         if target is None:

@@ -219,8 +219,10 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         if self.search != "pagefind":
             return
         if self.is_serve:
-            # The preview shows the page at once; its search index follows a few seconds later.
-            self.indexer.start(config.site_dir, self.config.search_timeout)
+            # The preview shows the page at once; its search index follows a few seconds later. A dirty
+            # preview keeps the site folder, so the first index stays (stale, but an edit is not slowed down).
+            if not (self.dirty and self.indexer.last is not None):
+                self.indexer.start(config.site_dir, self.config.search_timeout)
             return
         try:
             run = pagefind.index_site(config.site_dir, timeout=self.config.search_timeout)
