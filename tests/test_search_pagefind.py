@@ -143,3 +143,24 @@ def test_result_links_work_when_the_site_is_served_from_a_sub_path(pagefind_site
     with serve(os.path.dirname(pagefind_site)) as url:
         result = time_query(browser, url + "site/patterns/", "ADR-0003")
     assert result.links[0] == url + "site/decisions/ADR-0003/", result.links
+
+
+def test_category_overviews_too_big_to_read_are_not_drawn(tmp_path) -> None:
+    generate.generate(str(tmp_path), 60, 4)
+    result = check_catalog(load_catalog(str(tmp_path), use_cache=False))
+    sizes = {cid: len(recs) for cid, recs in _by_category(result.catalog.records("decision")).items()}
+    small, big = min(sizes, key=sizes.__getitem__), max(sizes, key=sizes.__getitem__)
+    limit = sizes[big] - 1
+    assert sizes[small] <= limit
+    plan = plan_site(result, SiteOptions(diagrams="dot", overview_max=limit))
+    from archkb.site.markdown import category_uri
+
+    assert "## Overview" not in plan.page(category_uri("decision", big)).content
+    assert "## Overview" in plan.page(category_uri("decision", small)).content
+
+
+def _by_category(recs: list) -> dict:
+    out: dict = {}
+    for r in recs:
+        out.setdefault(r.category, []).append(r)
+    return out

@@ -57,6 +57,9 @@ class SiteOptions:
     """Never more records than this in one neighbourhood diagram (hubs are cut, with a note)."""
     overview_dot_max: int = 60
     """Category overviews with more records than this are drawn with `sfdp` in compact form."""
+    overview_max: int = 400
+    """Category overviews with more records than this are not drawn: nobody reads a drawing of 1,000 boxes,
+    and `sfdp` takes minutes over one (most of a cold 10,000-record build); the category page lists them."""
     year_split: int = 20
     """A nav branch lists its record pages only up to this many; a bigger category lists its years (year pages
     listing the records) or nothing below its index page, so every page's navigation stays small."""
@@ -222,6 +225,8 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None, *, reuse:
             if kind == "pattern":
                 # Patterns are few: show their direct pattern neighbours too, for context.
                 nodes |= {nb for r in recs for nb in g.successors(r.id) if g.nodes[nb]["kind"] == "pattern"}
+            if len(nodes) > options.overview_max:
+                continue
             sub = _induced(g, nodes)
             if sub.number_of_edges() == 0 and len(nodes) < 2:
                 continue
