@@ -218,7 +218,9 @@ def part_preview(args: argparse.Namespace) -> None:
     cmd = [os.path.join(BIN, "mkdocs"), "serve", "-f", cfg, "-a", f"127.0.0.1:{port}", "--no-livereload"]
     if args.dirty:
         cmd.append("--dirty")
-    proc = subprocess.Popen(cmd, env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    log_path = os.path.join(args.work, f"serve-{args.size}.log")
+    log_file = open(log_path, "w", encoding="utf-8")
+    proc = subprocess.Popen(cmd, env=ENV, stdout=log_file, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}/decisions/ADR-0007/"
     rec = os.path.join(root, "adr", "ADR-0007-decision-7.yaml")
 
@@ -257,6 +259,7 @@ def part_preview(args: argparse.Namespace) -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log_file.close()
     record(args.work, "preview", {"adrs": args.size, "dirty": args.dirty, "first_build_s": round(first, 1),
                                   "edit_to_page_s": [round(x, 2) for x in latencies],
                                   "median_s": round(statistics.median(latencies), 2)})
