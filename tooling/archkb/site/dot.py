@@ -159,10 +159,10 @@ FLOW_STYLE: dict[str, dict[str, str]] = {
 }
 
 
-def pattern_component_dot(pattern: object, *, name: str = "components") -> str:
+def pattern_component_dot(pattern: object, *, name: str = "components", rankdir: str = "LR") -> str:
     """DOT for a pattern's component diagram: kind-shaped components, mode-styled flows."""
     dot = graphviz.Digraph(name=name)
-    dot.attr(rankdir="LR", bgcolor="transparent", fontname="Helvetica", fontsize="11")
+    dot.attr(rankdir=rankdir, bgcolor="transparent", fontname="Helvetica", fontsize="11")
     dot.attr("node", fontname="Helvetica", fontsize="10", style="filled", color="#455a64")
     dot.attr("edge", fontname="Helvetica", fontsize="9")
     for comp in sorted(getattr(pattern, "components", []), key=lambda c: c.id):

@@ -149,15 +149,21 @@ def diagram_block(body: str, caption: str, css_class: str = "archkb-diagram") ->
     return f'<figure class="{css_class}" markdown="0">\n{body.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
 
 
-def svg_object(href: str, label: str) -> str:
-    """HTML embedding an SVG file with `<object>`, so its links work (they target the top window).
+def svg_object(href: str, label: str, width: float = 0, height: float = 0) -> str:
+    """HTML embedding an SVG file with `<object>`, so its links work (they target the top window),
+    and a visible "Open full size" link to the same file.
 
     A separate file keeps the page small: MkDocs' Markdown and search passes over an inline
-    SVG cost several times the rest of a record page.
+    SVG cost several times the rest of a record page. The natural size (CSS px) is written
+    as the object's width and aspect ratio: the diagram is never drawn larger than that, and
+    shrinks only to fit the column. The link opens the theme's pan-and-zoom viewer, or,
+    without JavaScript, the SVG file itself at full size.
     """
     text = md_text(label)
-    return (f'<object data="{href}" type="image/svg+xml" class="archkb-svg" aria-label="{text}">'
-            f'<a href="{href}">{text}</a></object>')
+    size = (f' style="width:{width:g}px;aspect-ratio:{width:g}/{height:g}"' if width > 0 and height > 0 else "")
+    return (f'<object data="{href}" type="image/svg+xml" class="archkb-svg" aria-label="{text}"{size}>'
+            f'<a href="{href}">{text}</a></object>\n'
+            f'<a class="archkb-open" href="{href}" data-archkb-viewer="{text}">Open full size (pan and zoom)</a>')
 
 
 # ---------------------------------------------------------------- record pages

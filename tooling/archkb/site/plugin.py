@@ -51,6 +51,11 @@ class KbPluginConfig(base.Config):
     """Graphviz processes run at once; 0 means one per CPU."""
     auto_nav = c.Type(bool, default=True)
     """Lay out the navigation (home, records by kind and category, hand-written pages) when mkdocs.yml has no nav."""
+    about = c.ListOfItems(c.Type(str), default=[])
+    """Hand-written pages about the tool itself (paths under docs/; `folder/` for a whole folder): the automatic
+    navigation puts them in their own section, apart from the knowledge base's guides."""
+    about_title = c.Type(str, default="About archkb")
+    """The title of that section."""
 
 
 def today() -> dt.date:
@@ -117,7 +122,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
                     .replace(os.sep, "/")
             files.append(file)
         if self.config.auto_nav and config.nav is None:
-            config.nav = full_nav(self.plan, handwritten)
+            config.nav = full_nav(self.plan, handwritten, about=tuple(self.config.about),
+                                  about_title=self.config.about_title)
         s = self.plan.stats
         log.info(f"{len(pages)} pages and {len(self.plan.assets)} diagrams generated; "
                  f"diagrams: {s.rendered} drawn, {s.cached} from cache")

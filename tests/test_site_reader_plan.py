@@ -1,0 +1,47 @@
+"""Reader-facing parts of the site plan without a browser (issue 13): navigation sections, legible diagrams."""
+
+from __future__ import annotations
+
+import os
+
+import networkx as nx
+
+from archkb.core.catalog import load_catalog
+from archkb.rules import check_catalog
+from archkb.site.plan import SiteOptions, full_nav, neighbourhood_graph, plan_site
+from archkb.site.svg import svg_size
+from conftest import FIXTURES
+
+
+def _plan(fixture: str = "kb-small", **options):
+    result = check_catalog(load_catalog(os.path.join(FIXTURES, fixture), use_cache=False))
+    return plan_site(result, SiteOptions(**{"diagrams": "off", **options}))
+
+
+def test_the_tools_own_pages_get_their_own_section():
+    nav = full_nav(_plan(), ["index.md", "coverage.md", "architecture.md", "reference/checks.md"],
+                   about=("architecture.md", "reference/"))
+    assert nav[-2] == {"Guide": ["coverage.md"]}
+    assert nav[-1] == {"About archkb": ["architecture.md", {"Reference": ["reference/checks.md"]}]}
+
+
+def test_neighbourhoods_draw_direct_links_only():
+    g = nx.MultiDiGraph()
+    for rid in ("a", "b", "c", "far"):
+        g.add_node(rid, kind="decision", title=rid, status="accepted")
+    for u, v in (("a", "b"), ("a", "c"), ("b", "c"), ("c", "far")):
+        g.add_edge(u, v, key="depends_on", type="depends_on", derived=False, note=None)
+    sub, hidden = neighbourhood_graph(g, "a", SiteOptions())
+    assert sorted(sub.nodes) == ["a", "b", "c"] and hidden == 0
+    assert sorted((u, v) for u, v in sub.edges()) == [("a", "b"), ("a", "c")]
+    wider, _ = neighbourhood_graph(g, "a", SiteOptions(neighbourhood_depth=2))
+    assert "far" in wider and ("b", "c") in wider.edges()
+
+
+def test_diagrams_carry_their_natural_size_and_a_full_size_link():
+    assert svg_size('<svg width="300pt" height="150pt" viewBox="0 0 300 150">') == (400.0, 200.0)
+    assert svg_size("<svg>") == (0.0, 0.0)
+    plan = _plan(diagrams="svg", cache_dir=None)
+    page = plan.page("decisions/ADR-0002.md").content
+    assert 'class="archkb-open"' in page and "Open full size" in page
+    assert "aspect-ratio:" in page
