@@ -9,6 +9,7 @@ HTML blocks, so no record can add markup to the site.
 from __future__ import annotations
 
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -140,8 +141,27 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out) + "\n\n"
 
 
-def _tags(tags: Iterable[str]) -> str:
-    return ", ".join(f"`{t}`" for t in sorted(tags))
+def _tags(tags: Iterable[str], from_uri: str | None = None) -> str:
+    """Tags as links to their section of the tags page (as code when the page is not known)."""
+    if from_uri is None:
+        return ", ".join(f"`{t}`" for t in sorted(tags))
+    target = rel(from_uri, "tags.md")
+    return ", ".join(f"[{md_text(t)}]({target}#tag:{tag_anchor(t)})" for t in sorted(tags))
+
+
+def tag_anchor(tag: str) -> str:
+    """The id of a tag's section on the tags page (the tags plugin slugifies like the table of contents)."""
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", tag.strip().lower()))
+
+
+CHIP_STATUSES = frozenset({*DECISION_STATUSES, *PATTERN_STATUSES, "active", "retired", "high", "medium", "low",
+                           "met", "partial", "not_met", "not_applicable", "unanswered"})
+
+
+def status_chip(status: str) -> str:
+    """A status as a chip: colour and text (the theme gives each known status a colour of accessible contrast)."""
+    cls = status if status in CHIP_STATUSES else "other"
+    return f'<span class="archkb-chip archkb-chip-{cls}">{md_text(status.replace("_", " "))}</span>'
 
 
 def diagram_block(body: str, caption: str, css_class: str = "archkb-diagram") -> str:
@@ -230,13 +250,13 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     meta = _record_meta(ctx, rec.id, "decision", source, heading, status=rec.status.value, tags=rec.tags,
                         extra={"date": rec.date.isoformat(), "category": ctx.category_title(rec.category)})
     rows = [
-        ["Status", f"**{rec.status.value}**"],
+        ["Status", status_chip(rec.status.value)],
         *([["Decided", rec.decided.isoformat()]] if rec.decided else []),
         ["Status changed", rec.date.isoformat()],
         ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('decision', rec.category))})"],
     ]
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     for name, values in (("Decision makers", rec.decision_makers), ("Consulted", rec.consulted),
                          ("Informed", rec.informed)):
         if values:
@@ -295,13 +315,13 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
                         extra={"category": ctx.category_title(rec.category),
                                "last_reviewed": rec.last_reviewed.isoformat() if rec.last_reviewed else None})
     rows = [
-        ["Status", f"**{rec.status.value}**"],
+        ["Status", status_chip(rec.status.value)],
         ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('pattern', rec.category))})"],
     ]
     if rec.aka:
         rows.append(["Also known as", ", ".join(md_text(a) for a in rec.aka)])
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     if rec.owner:
         rows.append(["Owner", md_text(rec.owner)])
     if rec.last_reviewed:
@@ -371,7 +391,7 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     count = sum(len(s.questions) for s in rec.sections)
     rows = [["Family", f"`{rec.family}`"], ["Version", md_text(rec.version)], ["Questions", str(count)]]
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", f"`{source}`"])
     parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", _table(["Property", "Value"], rows),
              block_markdown(rec.description) + "\n\n"]
@@ -379,12 +399,19 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
         body = block_markdown(section.description) + "\n\n" if section.description else ""
         rows = []
         for q in section.questions:
+            # Three columns, not seven: the question with its id, severity and applicability; why; what helps.
+            # (Seven columns made every checklist page scroll sideways at 1,400 px.)
             mitig = ", ".join(ctx.link(uri, p, p) for p in q.mitigated_by)
             maps = "; ".join(f"{md_text(k)}: {', '.join(md_text(v) for v in vals)}"
                              for k, vals in sorted(q.maps_to.items()))
-            rows.append([f"`{rec.id}/{q.id}`", inline_markdown(q.text), q.severity.value,
-                         md_text(_applies_when(q)), inline_markdown(q.rationale), mitig, maps])
-        body += _table(["Id", "Question", "Severity", "Applies to", "Why", "Mitigated by", "Maps to"], rows)
+            helps = " ".join(part for part in (f"Mitigated by {mitig}." if mitig else "",
+                                              f'<span class="archkb-q-meta">Maps to {maps}</span>' if maps else "")
+                             if part)
+            rows.append([f"{inline_markdown(q.text)}"
+                         f'<span class="archkb-q-meta">`{rec.id}/{q.id}` · {status_chip(q.severity.value)} · '
+                         f"{md_text(_applies_when(q))}</span>",
+                         inline_markdown(q.rationale), helps])
+        body += _table(["Question", "Why", "Mitigations and crosswalks"], rows)
         parts.append(_section(md_text(section.title), body))
     if usage:
         parts.append(usage.rstrip() + "\n\n")
@@ -407,7 +434,7 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
             ["Risk tier", p.risk_tier.value], ["Data classification", p.data_classification.value],
             ["Personal data", "yes" if p.personal_data else "no"], ["Deployment", p.deployment.value.replace("_", "-")]]
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", f"`{source}`"])
     parts = [front_matter(meta), f"# {md_text(title)}\n\n", _table(["Profile", "Value"], rows),
              block_markdown(p.description) + "\n\n"]
@@ -440,14 +467,16 @@ def _index_meta(title: str) -> str:
 
 
 def _decision_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
-    return [[ctx.link(uri, r.id, r.id), md_text(r.title), r.status.value, r.date.isoformat(), _tags(r.tags)]
-            for r in recs]
+    return [[ctx.link(uri, r.id, r.id), ctx.link(uri, r.id, r.title), status_chip(r.status.value),
+             r.date.isoformat(), _tags(r.tags, uri)] for r in recs]
 
 
-DECISION_HEADERS = ["Id", "Title", "Status", "Date", "Tags"]
+DECISION_HEADERS = ["Id", "Title", "Status", "Status changed", "Tags"]
 # A search box over the table that follows it (the theme's override script does the filtering).
-FILTER_BOX = ('<input type="search" class="archkb-filter" placeholder="Filter by id, title, status, date or tag" '
-              'aria-label="Filter the table">\n\n')
+def filter_box(what: str = "id, title, status, date or tag") -> str:
+    """A filter box over the tables after it; the theme keeps its text in the URL (`?q=`) and sorts the columns."""
+    return (f'<input type="search" class="archkb-filter" placeholder="Filter by {what}" '
+            'aria-label="Filter the list">\n\n')
 
 
 def newest_first(recs: Iterable[Any]) -> list[Any]:
@@ -464,20 +493,19 @@ def decision_log(ctx: PageContext) -> str:
     return (_index_meta("Decision log") + "# Decision log\n\n"
             + f"{len(recs)} decisions ({summary}), newest first. "
             + "See them [by status](status.md), on a [timeline](timeline.md) or by category below.\n\n"
-            + FILTER_BOX + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
+            + filter_box() + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
 
 
 def decisions_by_status(ctx: PageContext) -> str:
     uri = "decisions/status.md"
     recs = newest_first(ctx.catalog.records("decision"))
-    parts = [_index_meta("Decisions by status"), "# Decisions by status\n\n"]
+    parts = [_index_meta("Decisions by status"), "# Decisions by status\n\n", filter_box()]
     for status in DECISION_STATUSES:
         group = [r for r in recs if r.status.value == status]
         if group:
             parts.append(f"## {status.capitalize()} ({len(group)})\n\n")
-            parts.append(_table(["Id", "Title", "Date", "Tags"],
-                                [[ctx.link(uri, r.id, r.id), md_text(r.title), r.date.isoformat(), _tags(r.tags)]
-                                 for r in group]))
+            parts.append(_table(["Id", "Title", "Status", "Status changed", "Tags"],
+                                _decision_rows(ctx, uri, group)))
     return "".join(parts)
 
 
@@ -490,7 +518,8 @@ def decisions_timeline(ctx: PageContext) -> str:
         by_year[r.date.year].append(r)
     for year in sorted(by_year, reverse=True):
         parts.append(f"## {year}\n\n")
-        parts.extend(f"- {r.date.isoformat()} — {ctx.link(uri, r.id)} ({r.status.value})\n" for r in by_year[year])
+        parts.extend(f"- {r.date.isoformat()} — {ctx.link(uri, r.id)} {status_chip(r.status.value)}\n"
+                     for r in by_year[year])
         parts.append("\n")
     return "".join(parts)
 
@@ -505,10 +534,11 @@ def category_page(ctx: PageContext, kind: str, cid: str | None, recs: list[Any],
         parts.append(block_markdown(desc) + "\n\n")
     if kind == "decision":
         parts.append(f"{len(recs)} decisions in this category, newest first.\n\n")
+        parts.append(filter_box())
         parts.append(_table(DECISION_HEADERS, _decision_rows(ctx, uri, newest_first(recs))))
     else:
-        parts.append(_table(["Pattern", "Status", "Summary"],
-                            [[ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.summary)] for r in recs]))
+        parts.append(filter_box("name, status, summary or tag"))
+        parts.append(_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, recs)))
     parts.append(_diagram_section("Overview", diagram, f"{KIND_TITLE[kind]} in {title} and their links"))
     return "".join(parts)
 
@@ -517,14 +547,18 @@ def pattern_catalog(ctx: PageContext, legend: str | None = None) -> str:
     uri = "patterns/index.md"
     recs = ctx.catalog.records("pattern")
     parts = [_index_meta("Pattern catalog"), "# Pattern catalog\n\n",
-             f"{len(recs)} patterns by category.\n\n"]
+             f"{len(recs)} patterns by category.\n\n", filter_box("name, status, summary or tag")]
     for cid, group in grouped_by_category(ctx, recs):
         parts.append(f"## [{md_text(ctx.category_title(cid))}]({rel(uri, category_uri('pattern', cid))})\n\n")
-        parts.append(_table(["Pattern", "Status", "Summary"],
-                            [[ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.summary)] for r in group]))
+        parts.append(_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, group)))
     if legend:
         parts.append(_section("Diagram legend", diagram_block(legend, "Component kinds and flow modes")))
     return "".join(parts)
+
+
+def _pattern_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
+    return [[ctx.link(uri, r.id, r.name), status_chip(r.status.value), inline_markdown(r.summary), _tags(r.tags, uri)]
+            for r in recs]
 
 
 def grouped_by_category(ctx: PageContext, recs: list[Any]) -> list[tuple[Any, list[Any]]]:
@@ -539,12 +573,14 @@ def grouped_by_category(ctx: PageContext, recs: list[Any]) -> list[tuple[Any, li
 def checklist_index(ctx: PageContext) -> str:
     uri = "checklists/index.md"
     rows = [[ctx.link(uri, r.id, r.title), f"`{r.family}`", md_text(r.version),
-             str(sum(len(s.questions) for s in r.sections)), inline_markdown(r.description.split("\n\n")[0])]
+             str(sum(len(s.questions) for s in r.sections)), inline_markdown(r.description.split("\n\n")[0]),
+             _tags(r.tags, uri)]
             for r in ctx.catalog.records("checklist")]
     return (_index_meta("Checklists") + "# Checklists\n\n"
             + "Review question sets. A review assembles its checklist from these, the patterns a project "
             + "uses and the decisions it adopts.\n\n"
-            + _table(["Checklist", "Family", "Version", "Questions", "About"], rows))
+            + filter_box("title, family or tag")
+            + _table(["Checklist", "Family", "Version", "Questions", "About", "Tags"], rows))
 
 
 def review_index(ctx: PageContext) -> str:
@@ -556,6 +592,7 @@ def review_index(ctx: PageContext) -> str:
                      r.project.system_type.value, r.project.risk_tier.value,
                      f"{md_text(last.name)} ({last.date.isoformat()})" if last else "not yet reviewed"])
     return (_index_meta("Reviews") + "# Reviews\n\n"
+            + filter_box("project, owner, system or risk tier")
             + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone"], rows))
 
 
@@ -605,13 +642,13 @@ def principle_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     uri = ctx.uri(rec.id)
     meta = _record_meta(ctx, rec.id, "principle", source, rec.name, status=rec.status.value, tags=rec.tags,
                         extra={"owner": rec.owner})
-    rows = [["Status", rec.status.value], ["Owner", md_text(rec.owner)]]
+    rows = [["Status", status_chip(rec.status.value)], ["Owner", md_text(rec.owner)]]
     if rec.category:
         rows.append(["Category", md_text(ctx.category_title(rec.category))])
     if rec.last_reviewed:
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", f"`{source}`"])
     parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", _table(["Property", "Value"], rows),
              _section("Statement", block_markdown(rec.statement) + "\n\n"),
@@ -628,8 +665,8 @@ def principle_index(ctx: PageContext) -> str:
     rows = []
     for r in ctx.catalog.records("principle"):
         realised = [v for _, v, d in ctx.graph.out_edges(r.id, data=True) if d["type"] == "realised_by"]
-        rows.append([ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.statement.split("\n\n")[0]),
+        rows.append([ctx.link(uri, r.id, r.name), status_chip(r.status.value), inline_markdown(r.statement.split("\n\n")[0]),
                      ", ".join(ctx.link(uri, v, v) for v in sorted(set(realised)))])
     return (_index_meta("Principles") + "# Architecture principles\n\n"
             + "The lasting rules behind the decisions. Each is realised by the decisions and patterns listed.\n\n"
-            + FILTER_BOX + _table(["Principle", "Status", "Statement", "Realised by"], rows))
+            + filter_box("name, status or statement") + _table(["Principle", "Status", "Statement", "Realised by"], rows))
