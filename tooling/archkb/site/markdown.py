@@ -358,8 +358,8 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
          for name in ("reliability", "security", "cost", "operability", "performance")
          if (note := getattr(qa, name)) is not None])))
     parts.append(_section("Review questions", _table(
-        ["Id", "Question", "Severity", "Why"],
-        [[f"`{rec.id}/{q.id}`", inline_markdown(q.text), q.severity.value,
+        ["Question", "Why"],
+        [[f'{inline_markdown(q.text)}<span class="archkb-q-meta">`{rec.id}/{q.id}` · {status_chip(q.severity.value)}</span>',
           inline_markdown(q.rationale) if q.rationale else ""] for q in rec.review_questions])))
     parts.append(_section("Known uses", _bullets(rec.known_uses)))
     parts.append(sources_section(rec.sources))
