@@ -8,6 +8,7 @@ HTML blocks, so no record can add markup to the site.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 from collections import defaultdict
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+import markdown
 import networkx as nx
 import yaml
 
@@ -25,6 +27,8 @@ from archkb.site.sanitize import block_markdown, inline_markdown, md_text, safe_
 
 KIND_FOLDER = {k.name: k.site_folder for k in KINDS.values()}
 KIND_TITLE = {k.name: k.title for k in KINDS.values()}
+KIND_TITLE_ONE = {"decision": "Decision", "pattern": "Pattern", "principle": "Principle", "checklist": "Checklist",
+                  "review": "Review"}
 DECISION_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 PATTERN_STATUSES = ("approved", "draft", "deprecated")
 # How a stated link reads from the record that is linked to ("referenced by").
@@ -141,6 +145,33 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out) + "\n\n"
 
 
+_MD_HREF = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
+
+
+def _props(ctx: PageContext, uri: str, rows: list[list[str]], headers: tuple[str, str] = ("Property", "Value")) -> str:
+    """A record's property table as an HTML block marked `data-search-exclude`.
+
+    Search previews then show the page's lead, not "Property Value Status accepted ...". The
+    cells are the same Markdown as elsewhere (built from sanitised pieces), rendered here, with
+    links to pages rewritten to their published URLs (MkDocs does not rewrite raw HTML).
+    """
+    def cell(text: str) -> str:
+        rendered = _cell_markdown().reset().convert(text).strip()
+        if rendered.startswith("<p>") and rendered.endswith("</p>"):
+            rendered = rendered[3:-4]
+        return _MD_HREF.sub(lambda m: f'href="{ctx.href(uri, posixpath.normpath(posixpath.join(posixpath.dirname(uri), m.group(1))))}'
+                            f'{m.group(2) or ""}"', rendered).replace("\n", " ")
+
+    body = "".join(f"<tr><td>{cell(k)}</td><td>{cell(v)}</td></tr>" for k, v in rows)
+    return (f'<table data-search-exclude><thead><tr><th>{headers[0]}</th><th>{headers[1]}</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>\n\n")
+
+
+@functools.lru_cache(maxsize=1)
+def _cell_markdown() -> markdown.Markdown:
+    return markdown.Markdown()
+
+
 def _tags(tags: Iterable[str], from_uri: str | None = None) -> str:
     """Tags as links to their section of the tags page (as code when the page is not known)."""
     if from_uri is None:
@@ -166,7 +197,7 @@ def status_chip(status: str) -> str:
 
 def diagram_block(body: str, caption: str, css_class: str = "archkb-diagram") -> str:
     """A drawn diagram (an `<object>` showing its SVG file, or DOT text) as a raw HTML block with a caption."""
-    return f'<figure class="{css_class}" markdown="0">\n{body.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
+    return f'<figure class="{css_class}" markdown="0" data-search-exclude>\n{body.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
 
 
 def svg_object(href: str, label: str, width: float = 0, height: float = 0) -> str:
@@ -205,6 +236,29 @@ def _record_meta(ctx: PageContext, rid: str, kind: str, source: str, heading: st
     if tags:
         meta["tags"] = sorted(tags)
     return meta
+
+
+def lead(kind: str, rid: str, status: str | None, text: str) -> str:
+    """The page's first paragraph: a summary, preceded by kind, id and status for search results.
+
+    Search previews show the blocks of a page that match the query: the property table after
+    the lead is left out of the index (the plugin marks it `data-search-exclude`), so a result
+    reads "Decision ADR-0011 · accepted — chosen option ...". The kind, id and status are hidden
+    on screen and from screen readers: the record header above already shows them.
+    """
+    head = " · ".join(x for x in (f"{KIND_TITLE_ONE.get(kind, kind.capitalize())} {rid}", status) if x)
+    body = f" — {text}" if text.strip() else ""
+    return f'<span class="archkb-lead-kind" aria-hidden="true">{md_text(head)}</span>{body}\n\n'
+
+
+def _first_paragraph(text: str | None) -> str:
+    return inline_markdown(text.strip().split("\n\n")[0]) if text and text.strip() else ""
+
+
+def _rest(text: str | None, css_class: str = "archkb-text") -> str:
+    """The paragraphs after the first, as a block (the first is in the page's lead)."""
+    rest = text.strip().split("\n\n", 1)[1] if text and "\n\n" in text.strip() else ""
+    return block_markdown(rest, css_class) + "\n\n" if rest.strip() else ""
 
 
 def _links_and_backlinks(ctx: PageContext, rid: str, uri: str) -> str:
@@ -264,7 +318,10 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     if rec.review_by:
         rows.append(["Review by", rec.review_by.isoformat()])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(heading)}\n\n", _table(["Property", "Value"], rows)]
+    summary = (f"chosen option: **{md_text(rec.outcome.chosen)}**" if rec.outcome
+               else _first_paragraph(rec.context))
+    parts = [front_matter(meta), f"# {md_text(heading)}\n\n", lead("decision", rec.id, rec.status.value, summary),
+             _props(ctx, uri, rows)]
     parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
     parts.append(_section("Decision drivers", _bullets(rec.drivers)))
     chosen = rec.outcome.chosen if rec.outcome else None
@@ -327,8 +384,8 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
     if rec.last_reviewed:
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", block_markdown(rec.summary, "archkb-summary") + "\n\n",
-             _table(["Property", "Value"], rows)]
+    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", lead("pattern", rec.id, rec.status.value, _first_paragraph(rec.summary)),
+             _rest(rec.summary, "archkb-summary"), _props(ctx, uri, rows)]
     parts.append(_section("Problem", block_markdown(rec.problem) + "\n\n"))
     parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
     parts.append(_section("Forces", _bullets(rec.forces)))
@@ -393,8 +450,8 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", _table(["Property", "Value"], rows),
-             block_markdown(rec.description) + "\n\n"]
+    parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", lead("checklist", rec.id, None, _first_paragraph(rec.description)),
+             _rest(rec.description), _props(ctx, uri, rows)]
     for section in rec.sections:
         body = block_markdown(section.description) + "\n\n" if section.description else ""
         rows = []
@@ -436,8 +493,9 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(title)}\n\n", _table(["Profile", "Value"], rows),
-             block_markdown(p.description) + "\n\n"]
+    parts = [front_matter(meta), f"# {md_text(title)}\n\n",
+             lead("review", rec.id, f"{p.risk_tier.value} risk tier", md_text(p.name)), block_markdown(p.description) + "\n\n",
+             _props(ctx, uri, rows, ("Profile", "Value"))]
     for name, ids in (("Patterns used", rec.patterns), ("Decisions adopted", rec.decisions),
                       ("Checklists", rec.checklists)):
         parts.append(_section(name, "\n".join(f"- {ctx.link(uri, i)}" for i in ids) + "\n\n" if ids else ""))
@@ -463,7 +521,8 @@ def category_uri(kind: str, cid: str | None) -> str:
 
 def _index_meta(title: str) -> str:
     # archkb_index: the theme shows no "edit" button (there is no source file to edit).
-    return front_matter({"title": page_title(title), "archkb_index": True})
+    # search.exclude: lists and the tags page matched almost every query; the records themselves answer.
+    return front_matter({"title": page_title(title), "archkb_index": True, "search": {"exclude": True}})
 
 
 def _decision_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
@@ -650,8 +709,9 @@ def principle_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", _table(["Property", "Value"], rows),
-             _section("Statement", block_markdown(rec.statement) + "\n\n"),
+    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n",
+             lead("principle", rec.id, rec.status.value, _first_paragraph(rec.statement)), _rest(rec.statement),
+             _props(ctx, uri, rows),
              _section("Rationale", block_markdown(rec.rationale) + "\n\n"),
              _section("Implications", _bullets(rec.implications)), sources_section(rec.sources)]
     parts.append(_links_and_backlinks(ctx, rec.id, uri))
