@@ -34,6 +34,9 @@ MKDOCS_MAX_BYTES = 1_000_000
 W_ID, W_TITLE, W_TAG, W_SUMMARY, W_BODY = 100, 5, 4, 2, 1
 
 _TOKEN = re.compile(r"[a-z0-9]+")
+# Words too common to rank by; a query of only these still finds an exact id.
+STOPWORDS = frozenset("a an and are as at be by do does for from how in is it no not of on or our the to we what "
+                      "when which who why with".split())
 
 
 def today() -> dt.date:
@@ -133,7 +136,7 @@ def _filtered(kb: KnowledgeBase, kind: str | None, status: str | None, tag: str 
 def search(kb: KnowledgeBase, query: str, kind: str | None = None, status: str | None = None,
            tag: str | None = None, limit: int = 20) -> dict[str, Any]:
     """Records ranked by a simple score: the exact id first, then query words in title, tags, summary, body."""
-    words = sorted(_tokens(query))
+    words = sorted(_tokens(query) - STOPWORDS)
     wanted_id = query.strip()
     scored: list[tuple[int, bool, str]] = []
     for rec in _filtered(kb, kind, status, tag):
@@ -187,7 +190,7 @@ def _read_mkdocs(path: str) -> dict[str, Any]:
             raw = fh.read(MKDOCS_MAX_BYTES + 1)
         if len(raw) > MKDOCS_MAX_BYTES:
             return {}
-        data = yaml.load(raw.decode("utf-8"), Loader=_TaglessLoader)  # noqa: S506 - a safe loader
+        data = yaml.load(raw.decode("utf-8"), Loader=_TaglessLoader)  # SafeLoader subclass: tags read as null
     except (OSError, UnicodeDecodeError, yaml.YAMLError, ValueError, RecursionError):
         return {}
     return data if isinstance(data, dict) else {}
