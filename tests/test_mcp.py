@@ -293,3 +293,17 @@ def test_root_lock_is_reentrant_in_a_thread_and_exclusive_across_threads(tmp_pat
         assert not entered.wait(0.3)  # another thread waits while this one holds the lock
     assert entered.wait(5)
     t.join(5)
+
+
+def test_supersede_refuses_what_a_pull_request_may_not_do(kb_root: str, monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Any) -> None:
+    monkeypatch.setenv("ARCHKB_STATE_DIR", str(tmp_path / "state"))
+    new = drafts.draft_adr(kb_root, GOOD_DRAFT)["id"]
+    before = tree(kb_root)
+    with pytest.raises(archkb.UsageError, match=r"ADR-0005 is superseded \(by ADR-0011"):
+        drafts.propose_supersede(kb_root, "ADR-0005", new, apply=True)
+    with pytest.raises(archkb.UsageError, match="is proposed"):
+        drafts.propose_supersede(kb_root, new, "ADR-0010", apply=True)
+    with pytest.raises(archkb.UsageError, match="not a decision id"):
+        drafts.propose_supersede(kb_root, "feature-store", new)
+    assert tree(kb_root) == before

@@ -18,13 +18,14 @@ from typing import Any
 
 import yaml
 
-from archkb.api import load
+from archkb.api import KnowledgeBase, load
 from archkb.authoring.edit import apply as apply_plan
 from archkb.authoring.edit import plan_supersede
 from archkb.authoring.scaffold import new_adr_path
 from archkb.core.catalog import Catalog, Entry
-from archkb.core.errors import ArchkbError, Conflict, UsageError
+from archkb.core.errors import ArchkbError, Conflict, NotFound, UsageError
 from archkb.core.fileio import confine, root_lock, write_new
+from archkb.core.graph import successors_of_type
 from archkb.core.kinds import KINDS
 from archkb.core.problems import Problem
 from archkb.core.schema import schema_comment
@@ -139,11 +140,25 @@ def _adr_id(value: object) -> str:
     return rid
 
 
+def _may_be_superseded(kb: KnowledgeBase, old: str) -> None:
+    """Refuse what a pull request may not do: only an accepted or deprecated decision becomes superseded."""
+    record = kb.get(old)
+    if record is None:
+        raise NotFound(f"no record {old!r}")
+    status = getattr(record.status, "value", record.status)
+    if "superseded" not in KINDS["decision"].transitions.get(status, frozenset()):
+        by = successors_of_type(kb.graph, old, "superseded_by")
+        later = f" (by {', '.join(by)}; supersede the record in force instead)" if by else ""
+        raise UsageError(f"refused: {old} is {status}{later}; only an accepted or deprecated decision can be "
+                         "superseded")
+
+
 def propose_supersede(root: str, old: str, new: str, apply: bool = False) -> dict[str, Any]:
     """The edits of `archkb supersede OLD --by NEW` as a unified diff; written (all or nothing) only with `apply`."""
     old, new = _adr_id(old), _adr_id(new)
     with root_lock(root):
         kb = load(root)
+        _may_be_superseded(kb, old)
         try:
             plan = plan_supersede(kb.catalog, old, new)
         except ArchkbError as exc:
@@ -152,9 +167,12 @@ def propose_supersede(root: str, old: str, new: str, apply: bool = False) -> dic
         for rel in sorted(plan.writes):
             with open(confine(kb.root, rel), encoding="utf-8") as fh:
                 before = fh.read()
+            if before == plan.writes[rel]:
+                del plan.writes[rel]
+                continue
             diff.extend(difflib.unified_diff(before.splitlines(keepends=True), plan.writes[rel].splitlines(keepends=True),
                                              f"a/{rel}", f"b/{rel}"))
-        written = apply_plan(plan) if apply else []
+        written = apply_plan(plan) if apply and plan.writes else []
     notes = []
     status = getattr(kb.get(new), "status", None)
     if getattr(status, "value", status) != "accepted":
