@@ -140,12 +140,16 @@ def _adr_id(value: object) -> str:
     return rid
 
 
+def _value(v: Any) -> Any:
+    return getattr(v, "value", v)
+
+
 def _may_be_superseded(kb: KnowledgeBase, old: str) -> None:
     """Refuse what a pull request may not do: only an accepted or deprecated decision becomes superseded."""
     record = kb.get(old)
     if record is None:
         raise NotFound(f"no record {old!r}")
-    status = getattr(record.status, "value", record.status)
+    status = _value(getattr(record, "status", None))
     if "superseded" not in KINDS["decision"].transitions.get(status, frozenset()):
         by = successors_of_type(kb.graph, old, "superseded_by")
         later = f" (by {', '.join(by)}; supersede the record in force instead)" if by else ""
@@ -163,7 +167,7 @@ def propose_supersede(root: str, old: str, new: str, apply: bool = False) -> dic
             plan = plan_supersede(kb.catalog, old, new)
         except ArchkbError as exc:
             raise UsageError(exc.message, exc.problems) from None
-        diff = []
+        diff: list[str] = []
         for rel in sorted(plan.writes):
             with open(confine(kb.root, rel), encoding="utf-8") as fh:
                 before = fh.read()
@@ -174,9 +178,8 @@ def propose_supersede(root: str, old: str, new: str, apply: bool = False) -> dic
                                              f"a/{rel}", f"b/{rel}"))
         written = apply_plan(plan) if apply and plan.writes else []
     notes = []
-    status = getattr(kb.get(new), "status", None)
-    if getattr(status, "value", status) != "accepted":
-        notes.append(f"{new} is {getattr(status, 'value', status)}; {old} becomes superseded now, before {new} "
-                     "is accepted")
+    status = _value(getattr(kb.get(new), "status", None))
+    if status != "accepted":
+        notes.append(f"{new} is {status}; {old} becomes superseded now, before {new} is accepted")
     return {"old": old, "new": new, "applied": bool(apply), "files": sorted(plan.writes), "written": written,
             "diff": "".join(diff), "notes": notes}

@@ -22,6 +22,7 @@ from archkb.core.errors import NotFound, UsageError
 from archkb.core.graph import successors_of_type
 from archkb.core.kinds import KINDS
 from archkb.models.common import ADR_ID_RE, INVERSE, SLUG_ID_RE
+from archkb.models.decision import Decision
 from archkb.site.markdown import page_url
 
 NOT_CURRENT = frozenset({"superseded", "deprecated", "rejected", "retired"})
@@ -303,7 +304,7 @@ def risk_register(kb: KnowledgeBase) -> dict[str, Any]:
     """
     rows: list[dict[str, Any]] = []
     for rec in kb.records("decision"):
-        if _value(rec.status) in NOT_CURRENT:
+        if not isinstance(rec, Decision) or _value(rec.status) in NOT_CURRENT:
             continue
         for i, risk in enumerate(rec.risks):
             score = _LEVEL[_value(risk.likelihood)] * _LEVEL[_value(risk.impact)]
