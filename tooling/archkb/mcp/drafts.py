@@ -23,7 +23,7 @@ from archkb.authoring.edit import apply as apply_plan
 from archkb.authoring.edit import plan_supersede
 from archkb.authoring.scaffold import new_adr_path
 from archkb.core.catalog import Catalog, Entry
-from archkb.core.errors import ArchkbError, Conflict, NotFound, UsageError
+from archkb.core.errors import ArchkbError, Conflict, GitError, NotFound, UsageError
 from archkb.core.fileio import confine, root_lock, write_new
 from archkb.core.graph import successors_of_type
 from archkb.core.kinds import KINDS
@@ -83,9 +83,9 @@ def base_catalogs(root: str) -> list[Catalog]:
     for ref in BASE_REFS:
         try:
             resolve(root, ref)
-            return [load_at(root, ref)]
-        except ValueError:
+        except GitError:  # not a git repository, or no such branch: nothing more to count
             continue
+        return [load_at(root, ref)]
     return []
 
 
