@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -309,3 +310,16 @@ def test_supersede_refuses_what_a_pull_request_may_not_do(kb_root: str, monkeypa
     with pytest.raises(archkb.UsageError, match="not a decision id"):
         drafts.propose_supersede(kb_root, "feature-store", new)
     assert tree(kb_root) == before
+
+
+def test_cli_reports_a_missing_folder_and_a_missing_sdk(tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    from archkb.cli import main
+
+    assert main(["mcp", str(tmp_path / "nowhere")]) == 2
+    assert "no such folder" in capsys.readouterr().err
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "mcp" else real(name, *a))
+    assert main(["mcp", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "needs the MCP SDK" in err and "archkb[mcp]" in err
