@@ -11,13 +11,12 @@ import stat
 
 import pytest
 
-from archkb.catalog import load_catalog
 from archkb.cli import main
+from archkb.core.catalog import load_catalog
 from archkb.rules import check_catalog
-from conftest import FIXTURES, GOLDEN
+from conftest import FIXTURES, GOLDEN, assert_golden
 
 KB = os.path.join(FIXTURES, "reviews")
-UPDATE = os.environ.get("ARCHKB_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture
@@ -34,12 +33,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def golden(name: str, text: str) -> None:
-    path = os.path.join(GOLDEN, "reviews", name)
-    if UPDATE:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    with open(path, encoding="utf-8") as fh:
-        assert text == fh.read(), f"{name} differs (ARCHKB_UPDATE_GOLDEN=1 to accept)"
+    assert_golden(f"reviews/{name}", text)
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("markdown", "checklist.md"), ("csv", "checklist.csv"),
@@ -129,7 +123,7 @@ def test_review_new_never_overwrites(capsys, kb):
         fh.write("not: [a, valid review\n")  # a file that is no record yet
     before = open(path, "rb").read()
     code, _, err = run(capsys, "review", "new", "draft", "-C", kb)
-    assert code == 1 and "exists" in err and open(path, "rb").read() == before
+    assert code == 1 and "reviews/draft.yaml" in err and open(path, "rb").read() == before
     code, _, err = run(capsys, "review", "new", "support-assistant", "-C", kb)
     assert code == 1 and "already used by reviews/support-assistant.yaml" in err
     assert [f for f in os.listdir(os.path.dirname(path)) if f.startswith(".archkb-")] == []

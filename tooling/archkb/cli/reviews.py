@@ -7,10 +7,11 @@ import json
 import os
 import re
 import sys
-import tempfile
 from typing import Any
 
 from archkb.cli.core import add_root, usage_error
+from archkb.core import fileio
+from archkb.core.errors import InvalidInput, UsageError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -60,7 +61,7 @@ def _load(root: str) -> Any | None:
     if not os.path.isdir(root):
         usage_error(f"no such folder: {root}")
         return None
-    from archkb.catalog import load_catalog
+    from archkb.core.catalog import load_catalog
 
     return load_catalog(root)
 
@@ -78,19 +79,10 @@ def _record(catalog: Any, rid: str, kind: str) -> Any | None:
 
 
 def write_new(path: str, text: str) -> None:
-    """Write a new file atomically; raises FileExistsError rather than replace an existing file."""
+    """Create `path` through the one writer (never overwriting)."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".archkb-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a record file is shared like any other
-        os.link(tmp, path)  # fails if the target exists: no overwrite, no window for a race
-    finally:
-        os.unlink(tmp)
+    fileio.write_new(folder, os.path.basename(path), text)
 
 
 def _write_export(path: str, text: str) -> int:
@@ -123,7 +115,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     review = _record(catalog, args.id, "review")
     if review is None:
         return 1
-    from archkb.review import assemble
+    from archkb.reviews.review import assemble
 
     asm = assemble(review, catalog)
     if args.format == "json":
@@ -132,11 +124,11 @@ def cmd_checklist(args: argparse.Namespace) -> int:
                 "items": [i.to_json() for i in asm.items]}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "csv":
-        from archkb.exporters.review_csv import checklist_csv
+        from archkb.export.review_csv import checklist_csv
 
         sys.stdout.write(checklist_csv(asm))
     else:
-        from archkb.render.review_md import assembled_checklist_markdown
+        from archkb.site.review_md import assembled_checklist_markdown
 
         sys.stdout.write(assembled_checklist_markdown(review, asm, _source_url(catalog)))
     if asm.missing:
@@ -145,72 +137,24 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
-REVIEW_TEMPLATE = """{schema}
-# A project review: the profile selects the checklist questions (see `archkb review checklist {id}`).
-id: {id}
-project:
-  name: {name}
-  owner: TODO the accountable team or person
-  description: TODO what the system does and for whom.
-  # predictive | genai | agentic
-  system_type: predictive
-  # minimal | limited | high | unacceptable (after the EU AI Act's categories)
-  risk_tier: limited
-  # public | internal | confidential | restricted (the most sensitive data it touches)
-  data_classification: internal
-  # true when the system processes personal data
-  personal_data: false
-  # cloud | on_prem | edge | hybrid
-  deployment: cloud
-# Patterns the project uses (their review questions join the checklist), e.g. [feature-store]
-patterns: []
-# Decisions the project adopts (their confirmation joins the checklist), e.g. [ADR-0007]
-decisions: []
-# Checklists to use; leave empty to use every checklist with a question that applies
-checklists: []
-# Review meetings, oldest first. Answers are keyed by qualified id (CHECKLIST/QUESTION,
-# PATTERN/QUESTION or ADR-0007/confirmation); status: met | partial | not_met | not_applicable
-# (not_applicable needs a reason; give not_met items an owner and a due date).
-milestones: []
-#  - name: design
-#    date: 2026-01-31
-#    answers:
-#      data-readiness/schema-validated: {{status: partial, owner: Data engineering, due: 2026-03-01}}
-"""
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    """`archkb review new ID`: the same scaffold and id checks as `archkb new review`."""
+    from archkb.authoring.scaffold import create, new_record
+    from archkb.cli.core import _today
+
     rid = args.project
     if not SLUG_RE.match(rid) or len(rid) > 80:
-        return usage_error(f"{rid!r} is not a kebab-case id (lower-case letters, digits and hyphens)")
-    if not os.path.isdir(args.root):
-        return usage_error(f"no such folder: {args.root}")
-    from archkb.config import load_config
-    from archkb.schema import schema_comment
-
-    config, problems = load_config(args.root)
-    if any(p.is_error for p in problems):
-        for p in problems:
-            print(p.format_text(), file=sys.stderr)
-        return 1
-    from archkb.catalog import load_catalog
-
-    taken = load_catalog(args.root).entry(rid)
-    if taken is not None:  # ids are unique across kinds
-        print(f"archkb: error: id {rid!r} is already used by {taken.path}", file=sys.stderr)
-        return 1
-    path = os.path.join(args.root, "reviews", f"{rid}.yaml")
-    name = rid.replace("-", " ").capitalize()
-    text = REVIEW_TEMPLATE.format(schema=schema_comment("review", config.schema_dir), id=rid, name=name)
-    try:
-        write_new(path, text)
-    except FileExistsError:
-        print(f"archkb: error: {path} exists; not overwriting it", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"archkb: error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"created {path}: fill in the profile, then `archkb review checklist {rid}`")
+        raise UsageError(f"{rid!r} is not a kebab-case id (lower-case letters, digits and hyphens)")
+    catalog = _load(args.root)
+    if catalog is None:
+        return 2
+    if any(p.is_error for p in catalog.problems if p.position.path == "archkb.yaml"):
+        raise InvalidInput("archkb.yaml is invalid", [p for p in catalog.problems if p.position.path == "archkb.yaml"])
+    rel, text = new_record(catalog, "review", rid.replace("-", " ").capitalize(), _today())
+    create(args.root, rel, text)
+    print(f"created {os.path.join(args.root, rel)}: fill in the profile, then `archkb review checklist {rid}`")
     return 0
 
 
@@ -221,7 +165,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     review = _record(catalog, args.id, "review")
     if review is None:
         return 1
-    from archkb.review import score
+    from archkb.reviews.review import score
 
     try:
         sc = score(review, catalog, args.milestone)
@@ -233,7 +177,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(sc.to_json(), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":
-        from archkb.render.review_md import score_markdown
+        from archkb.site.review_md import score_markdown
 
         sys.stdout.write(score_markdown(sc, _source_url(catalog)))
     else:
@@ -253,7 +197,7 @@ def _finding_line(f: Any) -> str:
 
 def score_text(sc: Any) -> str:
     """The plain-text scorecard `archkb review score` prints."""
-    from archkb.review import COUNT_KEYS
+    from archkb.reviews.review import COUNT_KEYS
 
     head = (f"{sc.review_id} at milestone {sc.milestone} ({sc.date.isoformat()})" if sc.milestone
             else f"{sc.review_id}: no milestone recorded (everything unanswered)")
@@ -293,7 +237,7 @@ def cmd_export_lens(args: argparse.Namespace) -> int:
     checklist = _record(catalog, args.checklist, "checklist")
     if checklist is None:
         return 1
-    from archkb.exporters.lens import LensError, checklist_lens, lens_json
+    from archkb.export.lens import LensError, checklist_lens, lens_json
 
     try:
         lens = checklist_lens(checklist)
@@ -310,6 +254,6 @@ def cmd_export_review_csv(args: argparse.Namespace) -> int:
     review = _record(catalog, args.review, "review")
     if review is None:
         return 1
-    from archkb.exporters.review_csv import results_csv
+    from archkb.export.review_csv import results_csv
 
     return _write_export(args.out, results_csv(review, catalog))
