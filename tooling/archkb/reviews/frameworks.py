@@ -147,6 +147,9 @@ _OWASP_LLM_2026 = {
 }
 
 # --- OWASP Top 10 for Agentic Applications 2026 (Agentic Security Initiative, December 2025)
+# The official PDF's list pages were not available to check; ids and titles agree across
+# several independent copies (tool documentation that maps to the list, the public draft's
+# ids), and the `ASInn:2026` form is the one those copies use. Recheck against the PDF.
 _OWASP_AGENTIC_2026 = {
     "ASI01:2026": "Agent Goal Hijack",
     "ASI02:2026": "Tool Misuse and Exploitation",
