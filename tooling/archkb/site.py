@@ -252,6 +252,8 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     pages.append(GeneratedPage("checklists/index.md", md.checklist_index(ctx)))
     pages.append(GeneratedPage("reviews/index.md", md.review_index(ctx)))
     pages.append(GeneratedPage("tags.md", md.tags_page()))
+    if catalog.config.responsibilities:
+        pages.append(GeneratedPage("coverage.md", md.coverage_page(ctx)))
     pages.sort(key=lambda p: p.uri)
     _refuse_collisions(pages, options.use_directory_urls)
     # Record ids are checked against their pattern, so asset paths cannot escape diagrams/.
@@ -311,6 +313,8 @@ def _nav(ctx: md.PageContext, catalog: Catalog, decision_groups: dict[Any, list[
     nav.append({"Checklists": ["checklists/index.md", *(ctx.uri(r.id) for r in catalog.records("checklist"))]})
     nav.append({"Reviews": ["reviews/index.md", *(ctx.uri(r.id) for r in catalog.records("review"))]})
     nav.append({"Tags": "tags.md"})
+    if catalog.config.responsibilities:
+        nav.append({"Coverage": "coverage.md"})
     return nav
 
 
