@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APT    := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: serve build test lint check bench venv dot chromium clean
+.PHONY: serve build test test-fast lint check bench venv dot chromium clean
 
 serve: $(STAMP) dot  ## serve the site on http://127.0.0.1:8000/
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -21,6 +21,9 @@ test: $(STAMP) dot chromium  ## lint, check the knowledge base, run the test sui
 	$(BIN)/archkb check --strict .
 	$(BIN)/archkb schema --check
 	$(BIN)/pytest -q
+
+test-fast: $(STAMP) dot  ## the quick tier: everything but slow and browser tests
+	$(BIN)/pytest -q -m "not slow and not browser"
 
 check: $(STAMP)  ## check the records (what CI runs on pull requests)
 	$(BIN)/archkb check .

@@ -23,8 +23,8 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "tooling"))
 
-from archkb.importers.convert import import_folder  # noqa: E402
-from archkb.importers.normalise import normalise_date  # noqa: E402
+from archkb.adopt.convert import import_folder  # noqa: E402
+from archkb.adopt.normalise import normalise_date  # noqa: E402
 
 
 def evaluate(corpora: str) -> dict[str, dict[str, float]]:

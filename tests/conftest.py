@@ -13,6 +13,21 @@ GOLDEN = os.path.join(ROOT, "tests", "golden")
 sys.path.insert(0, os.path.join(ROOT, "tooling"))
 
 
+UPDATE_GOLDEN = os.environ.get("ARCHKB_UPDATE_GOLDEN") == "1"
+"""The one switch that rewrites golden files: `ARCHKB_UPDATE_GOLDEN=1 pytest`."""
+
+
+def assert_golden(rel: str, text: str) -> None:
+    """Compare `text` with `tests/golden/REL` (rewritten instead when ARCHKB_UPDATE_GOLDEN=1)."""
+    path = os.path.join(GOLDEN, rel)
+    if UPDATE_GOLDEN:
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+    with open(path, encoding="utf-8", newline="") as fh:
+        assert text == fh.read(), f"{rel} differs from its golden file (ARCHKB_UPDATE_GOLDEN=1 to accept)"
+
+
 @pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARCHKB_TODAY", "2026-11-25")

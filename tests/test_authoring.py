@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from archkb.authoring import adr_text, create, new_adr_path, new_record, slugify
-from archkb.catalog import load_catalog
-from archkb.gitdiff import next_adr_id
-from archkb.problems import KbError
+from archkb.authoring.scaffold import adr_text, create, new_adr_path, new_record, slugify
+from archkb.core.catalog import load_catalog
+from archkb.core.errors import ArchkbError
+from archkb.pr.gitdiff import next_adr_id
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pr" / "kb"
 TODAY = dt.date(2026, 3, 4)
@@ -60,7 +60,7 @@ def test_create_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "adr").mkdir()
     target = tmp_path / "adr/x.yaml"
     target.write_text("mine")
-    with pytest.raises(KbError, match="refusing to overwrite"):
+    with pytest.raises(ArchkbError, match="not overwriting"):
         create(str(tmp_path), "adr/x.yaml", "new")
     assert target.read_text() == "mine"
     assert sorted(p.name for p in (tmp_path / "adr").iterdir()) == ["x.yaml"]
@@ -68,7 +68,7 @@ def test_create_never_overwrites(tmp_path: Path) -> None:
 
 def test_new_record_refuses_existing_ids_and_empty_names() -> None:
     cat = load_catalog(str(FIXTURE), use_cache=False)
-    with pytest.raises(KbError):
+    with pytest.raises(ArchkbError):
         new_record(cat, "pattern", "!!!", TODAY)
-    with pytest.raises(KbError):
+    with pytest.raises(ArchkbError):
         new_record(cat, "pattern", "9 lives", TODAY)

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 import pytest
 from kbsite_project import build_project, make_project
 
-from archkb.render.svg import graphviz_available
+from archkb.site.svg import graphviz_available
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -10,7 +10,7 @@ import tracemalloc
 import pytest
 
 from archkb.cli import main
-from archkb.sources import MAX_FILE_BYTES, load_bytes, load_file
+from archkb.core.yaml_source import MAX_FILE_BYTES, load_bytes, load_file
 from conftest import FIXTURES
 
 INVALID = os.path.join(FIXTURES, "invalid")

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from archkb.catalog import load_catalog
 from archkb.cli import build_parser, main
+from archkb.core.catalog import load_catalog
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "pr" / "kb"

@@ -11,13 +11,12 @@ import stat
 
 import pytest
 
-from archkb.catalog import load_catalog
 from archkb.cli import main
+from archkb.core.catalog import load_catalog
 from archkb.rules import check_catalog
-from conftest import FIXTURES, GOLDEN
+from conftest import FIXTURES, GOLDEN, assert_golden
 
 KB = os.path.join(FIXTURES, "reviews")
-UPDATE = os.environ.get("ARCHKB_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture
@@ -34,12 +33,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 def golden(name: str, text: str) -> None:
-    path = os.path.join(GOLDEN, "reviews", name)
-    if UPDATE:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    with open(path, encoding="utf-8") as fh:
-        assert text == fh.read(), f"{name} differs (ARCHKB_UPDATE_GOLDEN=1 to accept)"
+    assert_golden(f"reviews/{name}", text)
 
 
 @pytest.mark.parametrize(("fmt", "name"), [("markdown", "checklist.md"), ("csv", "checklist.csv"),

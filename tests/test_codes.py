@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 import re
 
-from archkb.codes import CODES, checks_markdown
+from archkb.core.codes import CODES, checks_markdown
 from conftest import ROOT
 
 
 def test_reference_page_is_generated_from_the_registry() -> None:
     with open(os.path.join(ROOT, "docs", "reference", "checks.md"), encoding="utf-8") as fh:
-        assert fh.read() == checks_markdown(), "run `python -m archkb.codes --write`"
+        assert fh.read() == checks_markdown(), "run `python -m archkb.core.codes --write`"
 
 
 def test_every_code_used_in_the_package_is_registered_with_its_severity() -> None:

@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from archkb.catalog import load_catalog
+from archkb.core.catalog import load_catalog
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REVIEWS = ("claims-triage", "policy-assistant", "procurement-agent")

@@ -6,13 +6,13 @@ import os
 
 import pytest
 
-from archkb.catalog import load_catalog
-from archkb.coverage import coverage, supports
-from archkb.rules import check_catalog, unbalanced
-from archkb.site import SiteOptions, plan_site
-from conftest import FIXTURES, GOLDEN
+from archkb.core.catalog import load_catalog
+from archkb.rules import check_catalog
+from archkb.rules.core import unbalanced
+from archkb.rules.coverage import coverage, supports
+from archkb.site.plan import SiteOptions, plan_site
+from conftest import FIXTURES, assert_golden
 
-UPDATE = os.environ.get("ARCHKB_UPDATE_GOLDEN") == "1"
 KB = os.path.join(FIXTURES, "kb-coverage")
 
 
@@ -22,8 +22,9 @@ def _result():
 
 def test_only_accepted_decisions_approved_patterns_and_checklists_support():
     assert supports("decision", "accepted") and supports("pattern", "approved") and supports("checklist", None)
+    assert supports("principle", "approved")
     for kind, status in (("decision", "superseded"), ("decision", "proposed"), ("pattern", "draft"),
-                         ("review", None)):
+                         ("principle", "proposed"), ("review", None)):
         assert not supports(kind, status)
 
 
@@ -73,12 +74,7 @@ def test_coverage_page_matches_golden():
     plan = plan_site(_result(), SiteOptions(diagrams="off"))
     assert {"Coverage": "coverage.md"} in plan.nav
     text = plan.page("coverage.md").content
-    path = os.path.join(GOLDEN, "site", "coverage.md")
-    if UPDATE or not os.path.exists(path):
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    with open(path, encoding="utf-8") as fh:
-        assert text == fh.read()
+    assert_golden("site/coverage.md", text)
     assert "(decisions/ADR-0001.md) (superseded) (not counted)" in text
 
 

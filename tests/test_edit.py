@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from archkb.catalog import load_catalog
-from archkb.edit import add_link, apply, plan_renumber, plan_supersede, set_status
-from archkb.problems import KbError
+from archkb.authoring.edit import add_link, apply, plan_renumber, plan_supersede, set_status
+from archkb.core.catalog import load_catalog
+from archkb.core.errors import ArchkbError, RefusedWrite
+from conftest import UPDATE_GOLDEN
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pr" / "kb"
-GOLDEN = Path(__file__).parent / "golden" / "edit"
+GOLDEN = Path(__file__).parent / "golden" / "edit"  # a folder of files per case
 
 
 def _kb(tmp_path: Path) -> Path:
@@ -29,7 +30,7 @@ def _snapshot(root: Path) -> dict[str, bytes]:
 def _compare(root: Path, name: str) -> None:
     got = _snapshot(root)
     want_dir = GOLDEN / name
-    if os.environ.get("ARCHKB_UPDATE_GOLDEN"):
+    if UPDATE_GOLDEN:
         shutil.rmtree(want_dir, ignore_errors=True)
         for rel, data in got.items():
             (want_dir / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -67,14 +68,14 @@ def test_renumber_changes_file_name_id_and_every_reference(tmp_path: Path) -> No
 def test_renumber_refuses_an_existing_id_or_file(tmp_path: Path) -> None:
     root = _kb(tmp_path)
     before = _snapshot(root)
-    with pytest.raises(KbError, match="already exists"):
+    with pytest.raises(ArchkbError, match="already exists"):
         plan_renumber(load_catalog(str(root), use_cache=False), "ADR-0001", "ADR-0002")
     (root / "adr/ADR-0009-use-postgres.yaml").write_text("stray")
-    with pytest.raises(KbError):
+    with pytest.raises(ArchkbError):
         plan_renumber(load_catalog(str(root), use_cache=False), "ADR-0001", "ADR-0009")
     (root / "adr/ADR-0009-use-postgres.yaml").unlink()
     for bad in ("../../x", "ADR-12", "adr-0010", "ADR-0010/x"):
-        with pytest.raises(KbError, match="not a valid decision id"):
+        with pytest.raises(ArchkbError, match="not a valid decision id"):
             plan_renumber(load_catalog(str(root), use_cache=False), "ADR-0001", bad)
     assert _snapshot(root) == before
 
@@ -83,9 +84,9 @@ def test_refuses_when_a_file_is_unparseable(tmp_path: Path) -> None:
     root = _kb(tmp_path)
     (root / "adr/ADR-0004-broken.yaml").write_text("id: ADR-0004\ntitle: [unclosed\n")
     before = _snapshot(root)
-    with pytest.raises(KbError, match="unparseable"):
+    with pytest.raises(ArchkbError, match="unparseable"):
         plan_supersede(load_catalog(str(root), use_cache=False), "ADR-0001", "ADR-0003")
-    with pytest.raises(KbError, match="unparseable"):
+    with pytest.raises(ArchkbError, match="unparseable"):
         plan_renumber(load_catalog(str(root), use_cache=False), "ADR-0001", "ADR-0010")
     assert _snapshot(root) == before
 
@@ -105,7 +106,7 @@ def test_a_failing_write_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch
         real(src, dst)
 
     monkeypatch.setattr(os, "replace", flaky)
-    with pytest.raises(OSError):
+    with pytest.raises(RefusedWrite, match="nothing was changed"):
         apply(plan)
     monkeypatch.setattr(os, "replace", real)
     assert calls["n"] == 2
@@ -115,9 +116,9 @@ def test_a_failing_write_leaves_every_file_as_it_was(tmp_path: Path, monkeypatch
 
 def test_set_status_and_add_link_edge_cases() -> None:
     assert set_status("id: X\nstatus: proposed\n", "accepted") == "id: X\nstatus: accepted\n"
-    with pytest.raises(KbError):
+    with pytest.raises(ArchkbError):
         set_status("id: X\n", "accepted")
     assert add_link("id: X\nlinks: []\n", "amends", "ADR-0001") == "id: X\nlinks:\n  - {type: amends, target: ADR-0001}\n"
     assert add_link("id: X", "amends", "ADR-0001") == "id: X\nlinks:\n  - {type: amends, target: ADR-0001}\n"
-    with pytest.raises(KbError):
+    with pytest.raises(ArchkbError):
         add_link("links: [{type: amends, target: ADR-0002}]\n", "amends", "ADR-0001")

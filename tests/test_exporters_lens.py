@@ -10,14 +10,13 @@ import re
 
 import pytest
 
-from archkb.catalog import load_catalog
-from archkb.exporters.lens import LensError, checklist_lens, lens_json, lens_problems
+from archkb.core.catalog import load_catalog
+from archkb.export.lens import LensError, checklist_lens, lens_json, lens_problems
 from archkb.models.checklist import Checklist
-from conftest import FIXTURES, GOLDEN, ROOT
+from conftest import FIXTURES, ROOT, assert_golden
 
 KB = os.path.join(FIXTURES, "reviews")
 REPO_CHECKLISTS = sorted(glob.glob(os.path.join(ROOT, "checklists", "*.yaml")))
-UPDATE = os.environ.get("ARCHKB_UPDATE_GOLDEN") == "1"
 ID = re.compile(r"^[A-Za-z0-9_]{3,128}$")
 
 
@@ -85,12 +84,7 @@ def test_repository_has_checklists():
 def test_fixture_lens_golden():
     checklist = load_catalog(KB, use_cache=False).get("genai-readiness")
     text = lens_json(checklist_lens(checklist))
-    path = os.path.join(GOLDEN, "reviews", "lens-genai-readiness.json")
-    if UPDATE:
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    with open(path, encoding="utf-8") as fh:
-        assert text == fh.read()
+    assert_golden("reviews/lens-genai-readiness.json", text)
     assert_published_format(json.loads(text))
 
 

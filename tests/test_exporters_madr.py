@@ -7,8 +7,8 @@ import os
 
 import pytest
 
+from archkb.adopt.convert import import_folder
 from archkb.cli import main
-from archkb.importers.convert import import_folder
 from conftest import FIXTURES
 
 NYGARD = os.path.join(FIXTURES, "import", "nygard")

@@ -7,8 +7,8 @@ import textwrap
 
 import pytest
 
-from archkb.catalog import load_catalog
-from archkb.frameworks import FRAMEWORKS, crosswalk_rules, is_valid
+from archkb.core.catalog import load_catalog
+from archkb.reviews.frameworks import FRAMEWORKS, crosswalk_rules, is_valid
 from archkb.rules import check_catalog, rule_sets
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -130,3 +130,26 @@ def test_repository_crosswalks_are_all_valid() -> None:
     """Every crosswalk id in this repository's own checklists belongs to its framework."""
     result = check_catalog(load_catalog(ROOT, use_cache=False))
     assert [str(p) for p in result.problems if p.code in ("E301", "E302")] == []
+
+
+def test_a_broken_rule_module_crashes_the_check_instead_of_passing(tmp_path) -> None:
+    """Fail loud: with the crosswalk rules unable to import, `archkb check` must not exit 0."""
+    import shutil
+    import subprocess
+    import sys
+
+    pkg = tmp_path / "src" / "archkb"
+    shutil.copytree(os.path.join(ROOT, "tooling", "archkb"), pkg, ignore=shutil.ignore_patterns("__pycache__"))
+    target = pkg / "reviews" / "frameworks.py"
+    text = target.read_text(encoding="utf-8")
+    target.write_text(text.replace("from __future__ import annotations\n",
+                                   "from __future__ import annotations\n\nraise ImportError('broken on purpose')\n", 1),
+                      encoding="utf-8")
+    kb = tmp_path / "kb"
+    shutil.copytree(os.path.join(ROOT, "checklists"), kb / "checklists")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path / "src")}
+    proc = subprocess.run([sys.executable, "-m", "archkb", "check", str(kb)], capture_output=True, text=True,
+                          env=env, timeout=120)
+    assert proc.returncode != 0
+    assert "broken on purpose" in proc.stderr
+    assert "0 error(s)" not in proc.stdout

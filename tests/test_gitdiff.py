@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from archkb.catalog import load_catalog
 from archkb.cli import main
-from archkb.gitdiff import TRANSITIONS, diff, load_at, next_adr_id, pr_problems
+from archkb.core.catalog import load_catalog
+from archkb.core.kinds import KINDS
+from archkb.pr.gitdiff import diff, load_at, next_adr_id, pr_problems
 from archkb.rules import check_catalog
+
+TRANSITIONS = {k.name: k.transitions for k in KINDS.values() if k.transitions}
 
 FIXTURE = Path(__file__).parent / "fixtures" / "pr" / "kb"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 import os
 
-from archkb.catalog import load_catalog
-from archkb.graph import build_graph, graph_to_json, impact, neighbourhood, supersession_chain
-from archkb.render.dot import record_graph_dot
-from conftest import FIXTURES, GOLDEN
+from archkb.core.catalog import load_catalog
+from archkb.core.graph import build_graph, graph_to_json, impact, neighbourhood, supersession_chain
+from archkb.site.dot import record_graph_dot
+from conftest import FIXTURES, assert_golden
 
 KB = os.path.join(FIXTURES, "kb-small")
 
@@ -55,12 +55,7 @@ def test_json_is_sorted_and_stable() -> None:
 
 def test_dot_matches_golden() -> None:
     dot = record_graph_dot(graph(), focus="ADR-0002", url_for=lambda rid: f"../{rid}/")
-    path = os.path.join(GOLDEN, "core", "kb-small.dot")
-    if os.environ.get("ARCHKB_UPDATE_GOLDEN"):
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(dot)
-    with open(path, encoding="utf-8") as fh:
-        assert dot == fh.read()
+    assert_golden("core/kb-small.dot", dot)
 
 
 def test_dot_labels_cannot_inject_html_or_attributes() -> None:

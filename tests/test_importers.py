@@ -7,8 +7,9 @@ import os
 
 import pytest
 
-from archkb.importers.convert import import_folder
-from archkb.importers.normalise import map_status, normalise_date, number_from_name, strip_title
+from archkb.adopt.convert import import_folder
+from archkb.adopt.normalise import map_status, normalise_date, number_from_name, strip_title
+from archkb.core.errors import RefusedWrite
 from conftest import FIXTURES
 
 NYGARD = os.path.join(FIXTURES, "import", "nygard")
@@ -82,7 +83,7 @@ def test_madr_folder() -> None:
 
 
 def test_failed_write_leaves_nothing_behind(tmp_path: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    from archkb.importers import writer
+    from archkb.adopt import writer
 
     calls = {"n": 0}
     real = os.link
@@ -93,8 +94,8 @@ def test_failed_write_leaves_nothing_behind(tmp_path: str, monkeypatch: pytest.M
             raise OSError("disk full")
         real(src, dst)
 
-    monkeypatch.setattr(writer.os, "link", flaky)
-    with pytest.raises(OSError):
+    monkeypatch.setattr(os, "link", flaky)
+    with pytest.raises(RefusedWrite, match="nothing was changed"):
         writer.write_records(str(tmp_path), {f"f{i}.yaml": "x: 1\n" for i in range(5)})
     assert os.listdir(str(tmp_path)) == []
 

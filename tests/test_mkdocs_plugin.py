@@ -10,10 +10,10 @@ import pytest
 from kbsite_project import build_project, make_project, tree
 from mkdocs.exceptions import Abort, PluginError
 
-from archkb.catalog import load_catalog
 from archkb.cli import main
-from archkb.render.svg import graphviz_available
+from archkb.core.catalog import load_catalog
 from archkb.rules import check_catalog
+from archkb.site.svg import graphviz_available
 from conftest import FIXTURES
 
 pytestmark = pytest.mark.skipif(not graphviz_available(), reason="Graphviz `dot` is not installed")
@@ -59,7 +59,7 @@ def test_navigation_is_nested_and_pruned(tmp_path):
     nav_html = _html(site, "decisions", "ADR-0001")
     # Record pages sit under their kind and category, never as one flat top-level list.
     assert nav_html.count('href="../ADR-0003/"') >= 1
-    from archkb.site import SiteOptions, full_nav, plan_site
+    from archkb.site.plan import SiteOptions, full_nav, plan_site
 
     plan = plan_site(check_catalog(load_catalog(os.path.join(tmp_path, "kb"))), SiteOptions(diagrams="off"))
     nav = full_nav(plan, ["index.md"])
@@ -198,8 +198,8 @@ def test_diagram_modes_without_graphviz_output(tmp_path, mode):
 
 
 def test_a_record_id_that_clashes_with_an_index_page_is_refused(tmp_path):
-    from archkb.problems import KbError
-    from archkb.site import SiteOptions, plan_site
+    from archkb.core.errors import ArchkbError
+    from archkb.site.plan import SiteOptions, plan_site
 
     root = tmp_path / "kb"
     shutil.copytree(os.path.join(FIXTURES, "kb-small"), root)
@@ -208,7 +208,7 @@ def test_a_record_id_that_clashes_with_an_index_page_is_refused(tmp_path):
     src.unlink()
     (root / "checklists" / "index.yaml").write_text(text)
     result = check_catalog(load_catalog(str(root), use_cache=False))
-    with pytest.raises(KbError, match="published at 'checklists/'"):
+    with pytest.raises(ArchkbError, match="published at 'checklists/'"):
         plan_site(result, SiteOptions(diagrams="off"))
 
 

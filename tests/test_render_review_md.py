@@ -7,20 +7,19 @@ import re
 
 import pytest
 
-from archkb.catalog import load_catalog
+from archkb.core.catalog import load_catalog
 from archkb.models.review import Answer, Milestone
-from archkb.render.review_md import (
+from archkb.reviews.review import assemble, score
+from archkb.site.review_md import (
     assembled_checklist_markdown,
     bar,
     checklist_usage,
     review_page_sections,
     score_markdown,
 )
-from archkb.review import assemble, score
-from conftest import FIXTURES, GOLDEN
+from conftest import FIXTURES, assert_golden
 
 KB = os.path.join(FIXTURES, "reviews")
-UPDATE = os.environ.get("ARCHKB_UPDATE_GOLDEN") == "1"
 
 
 @pytest.fixture(scope="module")
@@ -33,13 +32,7 @@ def url_for(rid: str) -> str:
 
 
 def _golden(name: str, text: str) -> None:
-    path = os.path.join(GOLDEN, "reviews", name)
-    if UPDATE:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    with open(path, encoding="utf-8") as fh:
-        assert text == fh.read(), f"{name} differs (ARCHKB_UPDATE_GOLDEN=1 to accept)"
+    assert_golden(f"reviews/{name}", text)
 
 
 def test_review_sections_golden(catalog):

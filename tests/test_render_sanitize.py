@@ -5,7 +5,7 @@ from __future__ import annotations
 import markdown
 import pytest
 
-from archkb.render.sanitize import block_markdown, inline_markdown, markdown_html, md_text, safe_url, sanitize_html
+from archkb.site.sanitize import block_markdown, inline_markdown, markdown_html, md_text, safe_url, sanitize_html
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)",
@@ -68,7 +68,7 @@ def test_sanitizer_output_is_well_nested():
     "Plain prose.\nSecond line (with brackets) - and a dash.\n\nSecond paragraph: 50% \"quoted\".",
     "Use option 1. It costs $5 + tax = fine; see a/b @team.", "One line"])
 def test_prose_fast_path_gives_what_markdown_gives(text):
-    from archkb.render import sanitize
+    from archkb.site import sanitize
 
     full = sanitize_html(markdown.markdown(text, extensions=["tables", "fenced_code", "sane_lists"]))
     assert sanitize._prose_html(text) == full

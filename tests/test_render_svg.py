@@ -6,9 +6,9 @@ import os
 
 import pytest
 
-from archkb.problems import KbError
-from archkb.render.dot import pattern_component_dot
-from archkb.render.svg import RenderStats, clean_svg, dot_key, render_many
+from archkb.core.errors import ArchkbError
+from archkb.site.dot import pattern_component_dot
+from archkb.site.svg import RenderStats, clean_svg, dot_key, render_many
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/dot") and not __import__("shutil").which("dot"),
                                 reason="Graphviz `dot` is not installed")
@@ -31,7 +31,7 @@ def test_active_content_is_refused_but_escaped_text_is_fine():
     assert clean_svg('<svg><text>onerror=alert(1) javascript:x</text></svg>')
     assert clean_svg('<svg><a xlink:title="&lt;img onerror=x&gt;"></a></svg>')
     for bad in ('<svg><script>x</script></svg>', '<svg onload="x"></svg>', '<svg><a xlink:href="javascript:x"></a></svg>'):
-        with pytest.raises(KbError):
+        with pytest.raises(ArchkbError):
             clean_svg(bad)
 
 

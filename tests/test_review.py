@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from archkb.catalog import load_catalog
+from archkb.core.catalog import load_catalog
 from archkb.models.checklist import AppliesWhen
 from archkb.models.review import Project
-from archkb.review import applies, assemble, history, risk_of, risk_summary, score
+from archkb.reviews.review import applies, assemble, history, risk_of, risk_summary, score
 from archkb.rules import check_catalog
 from conftest import FIXTURES
 

@@ -6,8 +6,8 @@ import glob
 import json
 import os
 
-from archkb.models import KINDS
-from archkb.schema import SCHEMA_DIR, schema_comment, write_schemas
+from archkb.core.kinds import KINDS
+from archkb.core.schema import SCHEMA_DIR, schema_comment, write_schemas
 from conftest import ROOT
 
 

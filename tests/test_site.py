@@ -7,12 +7,10 @@ import re
 
 import pytest
 
-from archkb.catalog import load_catalog
+from archkb.core.catalog import load_catalog
 from archkb.rules import check_catalog
-from archkb.site import SiteOptions, full_nav, plan_site
-from conftest import FIXTURES, GOLDEN
-
-UPDATE = os.environ.get("ARCHKB_UPDATE_GOLDEN") == "1"
+from archkb.site.plan import SiteOptions, full_nav, plan_site
+from conftest import FIXTURES, assert_golden
 
 
 def _plan(fixture: str, **options):
@@ -44,13 +42,7 @@ def test_superseded_record_names_its_successor_and_backlinks_are_listed():
 @pytest.mark.parametrize("uri", ["decisions/ADR-0002.md", "patterns/streaming-inference.md", "decisions/index.md"])
 def test_pages_match_golden(uri):
     text = _plan("kb-small").page(uri).content
-    path = os.path.join(GOLDEN, "site", uri.replace("/", "__"))
-    if UPDATE or not os.path.exists(path):
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    with open(path, encoding="utf-8") as fh:
-        assert text == fh.read()
+    assert_golden("site/" + uri.replace("/", "__"), text)
 
 
 def test_navigation_is_hierarchical():
@@ -97,7 +89,7 @@ def test_payload_pages_carry_no_active_markup(tmp_path):
 def test_neighbourhood_is_capped_for_hubs():
     import networkx as nx
 
-    from archkb.site import neighbourhood_graph
+    from archkb.site.plan import neighbourhood_graph
 
     g = nx.MultiDiGraph()
     g.add_node("hub", kind="pattern", title="Hub", status="approved")

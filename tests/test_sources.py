@@ -6,7 +6,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from archkb.sources import _parse, load_bytes, load_text
+from archkb.core.yaml_source import _parse, load_bytes, load_text
 
 DOC = """# comment
 id: ADR-0001

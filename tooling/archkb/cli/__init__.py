@@ -2,20 +2,23 @@
 
 The command modules (`cli/core.py`, ...) each register their subcommands and print;
 everything they do is one call into the library. Exit codes: 0 clean, 1 problems found,
-2 usage error (argparse's own code).
+2 usage error (argparse's own code). Every `ArchkbError` the library raises is
+reported here, in one message style (`cli/output.py`), with its own exit code.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Sequence
 
 from archkb import __version__
+from archkb.cli import adoption, authoring, core, reviews, site
+from archkb.cli.output import report
+from archkb.core.errors import ArchkbError
 
 # Each module defines `register(commands, exports)`; order is the order of `archkb --help`.
-COMMAND_MODULES = ("core", "authoring", "site", "reviews", "adoption")
+COMMAND_MODULES = (core, authoring, site, reviews, adoption)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,13 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write records out in other formats")
     exports = export.add_subparsers(dest="export_format", metavar="FORMAT")
     exports.required = True
-    for name in COMMAND_MODULES:
-        try:
-            module = importlib.import_module(f"archkb.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"archkb.cli.{name}":
-                continue
-            raise
+    for module in COMMAND_MODULES:
         module.register(commands, exports)
     return parser
 
@@ -49,6 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         return int(args.func(args))
+    except ArchkbError as exc:
+        return report(exc)
     except BrokenPipeError:
         return 0
     except KeyboardInterrupt:

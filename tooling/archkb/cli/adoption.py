@@ -32,10 +32,10 @@ def register(commands: Any, exports: Any) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from archkb.catalog import load_catalog
-    from archkb.config import load_config
-    from archkb.importers.convert import import_folder
-    from archkb.importers.writer import record_yaml, slug, write_records
+    from archkb.adopt.convert import import_folder
+    from archkb.adopt.writer import record_yaml, slug, write_records
+    from archkb.core.catalog import load_catalog
+    from archkb.core.config import load_config
 
     if not os.path.isdir(args.src):
         print(f"archkb: error: no such folder: {args.src}", file=sys.stderr)
@@ -83,8 +83,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from archkb.catalog import load_catalog
-    from archkb.importers.writer import write_records
+    from archkb.adopt.writer import write_records
+    from archkb.core.catalog import load_catalog
     from archkb.rules import check_catalog
 
     if not os.path.isdir(args.root):
@@ -95,7 +95,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"archkb: error: the knowledge base has {result.errors} error(s); run `archkb check`", file=sys.stderr)
         return 1
     if args.export_kind == "madr":
-        from archkb.exporters.madr import madr_file_name, madr_markdown
+        from archkb.export.madr import madr_file_name, madr_markdown
 
         files = {madr_file_name(rec): madr_markdown(rec) for rec in result.catalog.records("decision")}
         try:
@@ -106,11 +106,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"wrote {len(written)} file(s) to {args.out}")
         return 0
     if args.export_kind == "catalog":
-        from archkb.exporters.catalog_json import catalog_json
+        from archkb.export.catalog_json import catalog_json
 
         text = catalog_json(result.catalog, result.graph)
     else:
-        from archkb.exporters.decisions_csv import decisions_csv
+        from archkb.export.decisions_csv import decisions_csv
 
         text = decisions_csv(result.catalog, result.graph)
     folder, name = os.path.split(os.path.abspath(args.out))

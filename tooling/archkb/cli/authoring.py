@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from archkb.cli.core import _today, add_root, usage_error
-from archkb.problems import KbError
+from archkb.core.errors import ArchkbError
 
 
 def register(commands: Any, exports: Any) -> None:
@@ -50,14 +50,14 @@ def register(commands: Any, exports: Any) -> None:
 
 
 def _catalog(root: str) -> Any:
-    from archkb.catalog import load_catalog
+    from archkb.core.catalog import load_catalog
 
     return load_catalog(root, use_cache=False)
 
 
 def _base_catalogs(root: str, base: str | None) -> list[Any]:
     """The base revision's catalog when there is one (explicit --base must exist)."""
-    from archkb.gitdiff import load_at, resolve
+    from archkb.pr.gitdiff import load_at, resolve
 
     if base:
         return [load_at(root, base)]
@@ -70,7 +70,7 @@ def _base_catalogs(root: str, base: str | None) -> list[Any]:
     return []
 
 
-def _fail(exc: KbError) -> int:
+def _fail(exc: ArchkbError) -> int:
     print(f"archkb: {exc}", file=sys.stderr)
     for p in exc.problems:
         print(p.format_text(), file=sys.stderr)
@@ -78,8 +78,8 @@ def _fail(exc: KbError) -> int:
 
 
 def cmd_new_adr(args: argparse.Namespace) -> int:
-    from archkb.authoring import adr_text, create, new_adr_path
-    from archkb.gitdiff import next_adr_id
+    from archkb.authoring.scaffold import adr_text, create, new_adr_path
+    from archkb.pr.gitdiff import next_adr_id
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
@@ -94,26 +94,26 @@ def cmd_new_adr(args: argparse.Namespace) -> int:
         print(create(args.root, new_adr_path(rid, args.title), text))
     except ValueError as exc:
         return usage_error(str(exc))
-    except KbError as exc:
+    except ArchkbError as exc:
         return _fail(exc)
     return 0
 
 
 def cmd_new_other(args: argparse.Namespace) -> int:
-    from archkb.authoring import create, new_record
+    from archkb.authoring.scaffold import create, new_record
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
     try:
         rel, text = new_record(_catalog(args.root), args.kind, args.name, _today())
         print(create(args.root, rel, text))
-    except KbError as exc:
+    except ArchkbError as exc:
         return _fail(exc)
     return 0
 
 
 def cmd_supersede(args: argparse.Namespace) -> int:
-    from archkb.edit import plan_supersede
+    from archkb.authoring.edit import plan_supersede
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
@@ -121,8 +121,8 @@ def cmd_supersede(args: argparse.Namespace) -> int:
 
 
 def cmd_renumber(args: argparse.Namespace) -> int:
-    from archkb.edit import plan_renumber
-    from archkb.gitdiff import next_adr_id
+    from archkb.authoring.edit import plan_renumber
+    from archkb.pr.gitdiff import next_adr_id
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
@@ -136,14 +136,14 @@ def cmd_renumber(args: argparse.Namespace) -> int:
 
 def _edit(make_plan: Callable[[], Any]) -> int:
     """Plan a multi-file edit and apply it all or nothing; print what changed, or why nothing did."""
-    from archkb.edit import apply
+    from archkb.authoring.edit import apply
 
     try:
         plan = make_plan()
         apply(plan)
     except ValueError as exc:
         return usage_error(str(exc))
-    except KbError as exc:
+    except ArchkbError as exc:
         return _fail(exc)
     except OSError as exc:
         print(f"archkb: write failed, nothing changed: {exc}", file=sys.stderr)
@@ -153,8 +153,8 @@ def _edit(make_plan: Callable[[], Any]) -> int:
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from archkb.gitdiff import diff
-    from archkb.render.pr_summary import to_json, to_markdown
+    from archkb.pr.gitdiff import diff
+    from archkb.pr.summary import to_json, to_markdown
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")

@@ -9,8 +9,9 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
-from archkb.checker import check_kb
-from archkb.problems import problems_to_json, sort_problems
+from archkb.core.kinds import KINDS
+from archkb.core.problems import problems_to_json, sort_problems
+from archkb.rules.cached import check_kb
 
 if TYPE_CHECKING:
     from archkb.rules import CheckResult
@@ -41,7 +42,7 @@ def checked(root: str, *, use_cache: bool = True, today: dt.date | None = None) 
     if not os.path.isdir(root):
         usage_error(f"no such folder: {root}")
         return None
-    from archkb.catalog import load_catalog
+    from archkb.core.catalog import load_catalog
     from archkb.rules import check_catalog
 
     return check_catalog(load_catalog(root, use_cache=use_cache), today=today or _today())
@@ -71,7 +72,7 @@ def register(commands: Any, exports: Any) -> None:
     p.set_defaults(func=cmd_show)
 
     p = commands.add_parser("list", help="records, filtered by kind, status or tag")
-    p.add_argument("--kind", choices=("decision", "pattern", "checklist", "review"), help="only this kind")
+    p.add_argument("--kind", choices=tuple(KINDS), help="only this kind")
     p.add_argument("--status", help="only records with this status")
     p.add_argument("--tag", help="only records with this tag")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format")
@@ -108,9 +109,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     if args.base:
         result = outcome.result
         try:
-            from archkb.gitdiff import pr_problems
+            from archkb.pr.gitdiff import pr_problems
         except ImportError:
-            return usage_error("--base needs the pull-request rules (archkb.gitdiff), which are not installed")
+            return usage_error("--base needs the pull-request rules (archkb.pr.gitdiff), which are not installed")
         try:
             problems = problems + pr_problems(args.root, args.base, result)
         except ValueError as exc:
@@ -191,7 +192,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
         return 2
     if _find(result, args.id) is None:
         return 2
-    from archkb.graph import impact
+    from archkb.core.graph import impact
 
     affected = impact(result.graph, args.id, args.depth)
     if args.format == "json":
@@ -209,8 +210,8 @@ def cmd_graph(args: argparse.Namespace) -> int:
     result = checked(args.root)
     if result is None:
         return 2
-    from archkb.graph import graph_to_json, neighbourhood
-    from archkb.render.dot import record_graph_dot
+    from archkb.core.graph import graph_to_json, neighbourhood
+    from archkb.site.dot import record_graph_dot
 
     g = result.graph
     if args.focus:
@@ -227,7 +228,7 @@ def cmd_graph(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     if not (args.write or args.check):
         return usage_error("say --write or --check")
-    from archkb.schema import SCHEMA_DIR, write_schemas
+    from archkb.core.schema import SCHEMA_DIR, write_schemas
 
     changed = write_schemas(args.dir or SCHEMA_DIR, check_only=args.check)
     for path in changed:

@@ -7,10 +7,10 @@ import json
 import os
 import re
 import sys
-import tempfile
 from typing import Any
 
 from archkb.cli.core import add_root, usage_error
+from archkb.core import fileio
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -60,7 +60,7 @@ def _load(root: str) -> Any | None:
     if not os.path.isdir(root):
         usage_error(f"no such folder: {root}")
         return None
-    from archkb.catalog import load_catalog
+    from archkb.core.catalog import load_catalog
 
     return load_catalog(root)
 
@@ -78,19 +78,10 @@ def _record(catalog: Any, rid: str, kind: str) -> Any | None:
 
 
 def write_new(path: str, text: str) -> None:
-    """Write a new file atomically; raises FileExistsError rather than replace an existing file."""
+    """Create `path` through the one writer (never overwriting)."""
     folder = os.path.dirname(os.path.abspath(path))
     os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".archkb-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; a record file is shared like any other
-        os.link(tmp, path)  # fails if the target exists: no overwrite, no window for a race
-    finally:
-        os.unlink(tmp)
+    fileio.write_new(folder, os.path.basename(path), text)
 
 
 def _write_export(path: str, text: str) -> int:
@@ -123,7 +114,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     review = _record(catalog, args.id, "review")
     if review is None:
         return 1
-    from archkb.review import assemble
+    from archkb.reviews.review import assemble
 
     asm = assemble(review, catalog)
     if args.format == "json":
@@ -132,11 +123,11 @@ def cmd_checklist(args: argparse.Namespace) -> int:
                 "items": [i.to_json() for i in asm.items]}
         sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
     elif args.format == "csv":
-        from archkb.exporters.review_csv import checklist_csv
+        from archkb.export.review_csv import checklist_csv
 
         sys.stdout.write(checklist_csv(asm))
     else:
-        from archkb.render.review_md import assembled_checklist_markdown
+        from archkb.site.review_md import assembled_checklist_markdown
 
         sys.stdout.write(assembled_checklist_markdown(review, asm, _source_url(catalog)))
     if asm.missing:
@@ -185,15 +176,15 @@ def cmd_new(args: argparse.Namespace) -> int:
         return usage_error(f"{rid!r} is not a kebab-case id (lower-case letters, digits and hyphens)")
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
-    from archkb.config import load_config
-    from archkb.schema import schema_comment
+    from archkb.core.config import load_config
+    from archkb.core.schema import schema_comment
 
     config, problems = load_config(args.root)
     if any(p.is_error for p in problems):
         for p in problems:
             print(p.format_text(), file=sys.stderr)
         return 1
-    from archkb.catalog import load_catalog
+    from archkb.core.catalog import load_catalog
 
     taken = load_catalog(args.root).entry(rid)
     if taken is not None:  # ids are unique across kinds
@@ -221,7 +212,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     review = _record(catalog, args.id, "review")
     if review is None:
         return 1
-    from archkb.review import score
+    from archkb.reviews.review import score
 
     try:
         sc = score(review, catalog, args.milestone)
@@ -233,7 +224,7 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(sc.to_json(), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":
-        from archkb.render.review_md import score_markdown
+        from archkb.site.review_md import score_markdown
 
         sys.stdout.write(score_markdown(sc, _source_url(catalog)))
     else:
@@ -253,7 +244,7 @@ def _finding_line(f: Any) -> str:
 
 def score_text(sc: Any) -> str:
     """The plain-text scorecard `archkb review score` prints."""
-    from archkb.review import COUNT_KEYS
+    from archkb.reviews.review import COUNT_KEYS
 
     head = (f"{sc.review_id} at milestone {sc.milestone} ({sc.date.isoformat()})" if sc.milestone
             else f"{sc.review_id}: no milestone recorded (everything unanswered)")
@@ -293,7 +284,7 @@ def cmd_export_lens(args: argparse.Namespace) -> int:
     checklist = _record(catalog, args.checklist, "checklist")
     if checklist is None:
         return 1
-    from archkb.exporters.lens import LensError, checklist_lens, lens_json
+    from archkb.export.lens import LensError, checklist_lens, lens_json
 
     try:
         lens = checklist_lens(checklist)
@@ -310,6 +301,6 @@ def cmd_export_review_csv(args: argparse.Namespace) -> int:
     review = _record(catalog, args.review, "review")
     if review is None:
         return 1
-    from archkb.exporters.review_csv import results_csv
+    from archkb.export.review_csv import results_csv
 
     return _write_export(args.out, results_csv(review, catalog))

@@ -7,7 +7,7 @@ import os
 import sys
 from typing import Any
 
-from archkb.problems import KbError
+from archkb.core.errors import ArchkbError
 
 
 def register(commands: Any, exports: Any) -> None:
@@ -21,11 +21,11 @@ def cmd_export_site(args: argparse.Namespace) -> int:
     if not os.path.isfile(args.config_file):
         print(f"archkb: error: no such file: {args.config_file}", file=sys.stderr)
         return 2
-    from archkb.mkdocs_plugin import export_project
+    from archkb.site.plugin import export_project
 
     try:
         pages, copied = export_project(args.config_file, args.out)
-    except KbError as exc:
+    except ArchkbError as exc:
         print(f"archkb: {exc}", file=sys.stderr)
         return 1
     print(f"wrote {pages} pages and {copied} other files to {args.out}; build it with "

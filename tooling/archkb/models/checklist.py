@@ -43,7 +43,7 @@ class Question(Strict):
     evidence: list[Line] = Field(default_factory=list)
     """What a reviewer expects to see."""
     maps_to: dict[SlugId, list[Line]] = Field(default_factory=dict)
-    """Crosswalk to framework identifiers, by framework key (see `archkb.frameworks`)."""
+    """Crosswalk to framework identifiers, by framework key (see `archkb.reviews.frameworks`)."""
     mitigated_by: list[SlugId] = Field(default_factory=list)
     """Patterns that help meet the question."""
     improvement: Line | None = None

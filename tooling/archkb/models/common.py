@@ -70,6 +70,27 @@ class LinkType(str, Enum):
     complements = "complements"
     alternative_to = "alternative_to"
     specializes = "specializes"
+    realised_by = "realised_by"
+
+
+# stated type -> derived inverse type
+INVERSE: dict[str, str] = {
+    "supersedes": "superseded_by",
+    "amends": "amended_by",
+    "depends_on": "required_by",
+    "relates_to": "related_from",
+    "applies": "applied_by",
+    "requires": "required_by_pattern",
+    "complements": "complemented_by",
+    "alternative_to": "alternative_from",
+    "specializes": "generalized_by",
+    "uses": "used_by",
+    "adopts": "adopted_by",
+    "covers": "covered_by",
+    "mitigated_by": "mitigates",
+    "realised_by": "realises",
+}
+"""Every stated link type (including those implied by review and checklist fields) and its derived inverse."""
 
 
 class Link(Strict):

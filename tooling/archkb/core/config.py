@@ -1,0 +1,90 @@
+"""The knowledge base's own configuration (`archkb.yaml` at the KB root): vocabulary and thresholds."""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationError
+
+from archkb.core.problems import Problem, error
+from archkb.core.snapshot import CONFIG_FILE
+from archkb.core.yaml_source import SourceDoc, load_file
+from archkb.models.common import Category, Line, Strict, Text
+
+
+class CategoryDef(Strict):
+    """One category of the controlled vocabulary shared by decisions and patterns."""
+
+    id: Category
+    """Kebab-case id used in records."""
+    title: Line
+    """The heading shown in navigation and catalogs."""
+    description: Text | None = None
+    """What belongs in it."""
+
+
+class Responsibility(Strict):
+    """One duty of the architecture practice; records say which they `serve` and the coverage page counts them."""
+
+    id: Category
+    """Kebab-case id used in records' `serves`."""
+    title: Line
+    """The duty, as a heading."""
+    description: Text | None = None
+    """What the duty involves."""
+
+
+DEFAULT_CATEGORIES = [
+    CategoryDef(id="data", title="Data and features"),
+    CategoryDef(id="mlops", title="MLOps and training"),
+    CategoryDef(id="serving", title="Serving and integration"),
+    CategoryDef(id="release", title="Release and experimentation"),
+    CategoryDef(id="composition", title="Model composition"),
+    CategoryDef(id="responsible-ai", title="Responsible AI"),
+    CategoryDef(id="genai", title="Generative AI and agents"),
+    CategoryDef(id="governance", title="Governance and documentation"),
+    CategoryDef(id="monitoring", title="Monitoring and operations"),
+    CategoryDef(id="security", title="Security and privacy"),
+    CategoryDef(id="infrastructure", title="Infrastructure and platform"),
+    CategoryDef(id="process", title="Process and ways of working"),
+]
+
+
+class KbConfig(Strict):
+    """Settings of one knowledge base."""
+
+    title: Line = "Architecture knowledge base"
+    """The knowledge base's name."""
+    categories: list[CategoryDef] = Field(default_factory=lambda: list(DEFAULT_CATEGORIES))
+    """The controlled vocabulary of categories for decisions and patterns."""
+    responsibilities: list[Responsibility] = Field(default_factory=list)
+    """The duties the knowledge base is meant to support; empty means no coverage page and no coverage check."""
+    proposed_max_days: int = Field(default=90, ge=1)
+    """A proposed decision open longer than this many days gets warning W003."""
+    schema_dir: Line = "tooling/archkb/schemas"
+    """Where the JSON Schemas live, relative to the KB root (`archkb schema --write DIR` puts them there)."""
+
+    @property
+    def category_ids(self) -> list[str]:
+        return [c.id for c in self.categories]
+
+    def category_title(self, cid: str) -> str:
+        return next((c.title for c in self.categories if c.id == cid), cid)
+
+
+def load_config(root: str) -> tuple[KbConfig, list[Problem]]:
+    """Read `archkb.yaml` from the KB root; defaults when absent; problems (E022) when invalid."""
+    import os
+
+    path = os.path.join(root, CONFIG_FILE)
+    if not os.path.exists(path):
+        return KbConfig(), []
+    doc: SourceDoc = load_file(path, CONFIG_FILE)
+    if doc.problems:
+        return KbConfig(), doc.problems
+    try:
+        return KbConfig.model_validate(doc.data), []
+    except ValidationError as exc:
+        problems = [
+            error("E022", f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}", doc.position(tuple(e["loc"])))
+            for e in exc.errors()
+        ]
+        return KbConfig(), problems

@@ -1,0 +1,48 @@
+"""Run the whole check of a knowledge base, reusing the last outcome when no input changed.
+
+The key covers every record file's path and content, the configuration, the tool's own
+code and today's date (date-dependent warnings), so a hit is exactly what a fresh run
+would report; per-file validation results are cached separately by `catalog`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from archkb.core.problems import Problem
+from archkb.core.snapshot import read_cached, snapshot, write_cached
+
+if TYPE_CHECKING:
+    from archkb.rules import CheckResult
+
+_RESULT_FILE = "check.pickle"
+
+
+@dataclass
+class CheckOutcome:
+    """Problems of a KB, how many record files were read, and the full result when it was computed."""
+
+    problems: list[Problem]
+    files: int
+    from_cache: bool
+    result: CheckResult | None = None
+
+
+def check_kb(root: str, *, today: dt.date, use_cache: bool = True, need_result: bool = False) -> CheckOutcome:
+    """Check the KB at `root` as of `today`; `need_result` forces the catalog and graph to be built."""
+    snap = snapshot(root)
+    key = snap.key(today.isoformat())
+    if use_cache and not need_result:
+        cached = read_cached(snap.root, _RESULT_FILE, key)
+        if cached is not None:
+            return CheckOutcome(list(cached), len(snap.files), True)
+    # Imported here: a cache hit needs neither pydantic nor networkx.
+    from archkb.core.catalog import load_catalog
+    from archkb.rules import check_catalog
+
+    result = check_catalog(load_catalog(root, use_cache=use_cache, snap=snap, parallel=True), today=today)
+    if use_cache:
+        write_cached(snap.root, _RESULT_FILE, key, result.problems)
+    return CheckOutcome(result.problems, len(snap.files), False, result)

@@ -1,0 +1,680 @@
+"""The Markdown text of every generated page: record pages, index pages and the home summary.
+
+Pure text building: diagrams arrive already drawn (as inline SVG blocks) and nothing is
+read or written here. Every string from a record goes through `render/sanitize.py` on its
+way into the page: plain strings as inert Markdown text, Markdown fields as allowlisted
+HTML blocks, so no record can add markup to the site.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin
+
+import networkx as nx
+import yaml
+
+from archkb.core.catalog import Catalog
+from archkb.core.kinds import KINDS
+from archkb.site.sanitize import block_markdown, inline_markdown, md_text, safe_url
+
+KIND_FOLDER = {k.name: k.site_folder for k in KINDS.values()}
+KIND_TITLE = {k.name: k.title for k in KINDS.values()}
+DECISION_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
+PATTERN_STATUSES = ("approved", "draft", "deprecated")
+# How a stated link reads from the record that is linked to ("referenced by").
+BACKLINK_VERB = {
+    "supersedes": "supersedes this", "amends": "amends this", "depends_on": "depends on this",
+    "relates_to": "relates to this", "applies": "applies this pattern", "requires": "requires this",
+    "complements": "complements this", "alternative_to": "is an alternative to this",
+    "specializes": "specializes this", "uses": "uses this pattern", "adopts": "adopts this decision",
+    "covers": "is reviewed against this", "mitigated_by": "names this as a mitigation",
+}
+HOME_MARKER = "<!-- archkb:home -->"
+
+
+@dataclass
+class PageContext:
+    """What page text needs besides the record: the catalog, the graph and where every page lives."""
+
+    catalog: Catalog
+    graph: nx.MultiDiGraph
+    use_directory_urls: bool = True
+    edit_base: str | None = None
+    docs_to_root: str = ".."
+    uris: dict[str, str] = field(default_factory=dict)
+    _hrefs: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
+
+    def uri(self, rid: str) -> str:
+        """The docs-relative Markdown path of a record's page."""
+        found = self.uris.get(rid)
+        if found is None:
+            kind = self.catalog.kind_of(rid) or "decision"
+            found = self.uris[rid] = f"{KIND_FOLDER[kind]}/{rid}.md"
+        return found
+
+    def link(self, from_uri: str, rid: str, text: str | None = None) -> str:
+        """A Markdown link from one page to a record's page, titled with its id and title."""
+        if rid not in self.graph:
+            return md_text(rid)
+        label = text if text is not None else f"{rid}: {self.graph.nodes[rid]['title']}"
+        return f"[{md_text(label)}]({rel(from_uri, self.uri(rid))})"
+
+    def url(self, uri: str) -> str:
+        """The site-relative URL a page's Markdown path is published at."""
+        return page_url(uri, self.use_directory_urls)
+
+    def published(self, uri: str) -> str:
+        """Where a page (`.md`) or a static file (anything else) is published, relative to the site root."""
+        return self.url(uri) if uri.endswith(".md") else uri
+
+    def href(self, from_uri: str, to_uri: str) -> str:
+        """A URL from one published page or file to another (for raw HTML and SVG, which MkDocs does not rewrite)."""
+        base = self.published(from_uri)
+        base_dir = base.rstrip("/") if base.endswith("/") or not base else posixpath.dirname(base)
+        target = self.published(to_uri)
+        key = (base_dir, target)
+        out = self._hrefs.get(key)
+        if out is None:
+            out = posixpath.relpath(target or ".", base_dir or ".")
+            if (target.endswith("/") or not target) and not out.endswith("/"):
+                out += "/"
+            self._hrefs[key] = out
+        return out
+
+    def edit_url(self, source: str) -> str | None:
+        """Where the "edit" button of a record page points: its YAML file in the repository."""
+        if not self.edit_base:
+            return None
+        return urljoin(self.edit_base, posixpath.normpath(posixpath.join(self.docs_to_root, source)))
+
+    def category_title(self, cid: str | None) -> str:
+        return self.catalog.config.category_title(cid) if cid else "Uncategorised"
+
+
+def rel(from_uri: str, to_uri: str) -> str:
+    """A relative Markdown link between two docs-relative paths."""
+    return posixpath.relpath(to_uri, posixpath.dirname(from_uri) or ".")
+
+
+def page_url(uri: str, use_directory_urls: bool = True) -> str:
+    """MkDocs' published URL of a Markdown page (`decisions/ADR-0001.md` -> `decisions/ADR-0001/`)."""
+    stem = uri[:-3]
+    if posixpath.basename(stem) in ("index", "README"):
+        parent = posixpath.dirname(stem)
+        return f"{parent}/" if parent else ""
+    return f"{stem}/" if use_directory_urls else f"{stem}.html"
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter, sorted, so the same record always gives the same bytes."""
+    # libyaml's emitter: the pure-Python one cost seconds over a thousand pages.
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    return "---\n" + yaml.dump(meta, Dumper=dumper, sort_keys=True, allow_unicode=True, width=1000) + "---\n\n"
+
+
+def page_title(text: str) -> str:
+    """A title for front matter: themes print it unescaped into `<title>` and the nav, so it is escaped here."""
+    return " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+        .replace('"', "&quot;").replace("'", "&#39;")
+
+
+def _bullets(items: Iterable[str]) -> str:
+    lines = [f"- {inline_markdown(i)}" for i in items]
+    return "\n".join(lines) + "\n\n" if lines else ""
+
+
+def _section(title: str, body: str, level: int = 2) -> str:
+    return f"{'#' * level} {title}\n\n{body}" if body.strip() else ""
+
+
+def _table(headers: list[str], rows: list[list[str]]) -> str:
+    if not rows:
+        return ""
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+    return "\n".join(out) + "\n\n"
+
+
+def _tags(tags: Iterable[str]) -> str:
+    return ", ".join(f"`{t}`" for t in sorted(tags))
+
+
+def diagram_block(body: str, caption: str, css_class: str = "archkb-diagram") -> str:
+    """A drawn diagram (an `<object>` showing its SVG file, or DOT text) as a raw HTML block with a caption."""
+    return f'<figure class="{css_class}" markdown="0">\n{body.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
+
+
+def svg_object(href: str, label: str) -> str:
+    """HTML embedding an SVG file with `<object>`, so its links work (they target the top window).
+
+    A separate file keeps the page small: MkDocs' Markdown and search passes over an inline
+    SVG cost several times the rest of a record page.
+    """
+    text = md_text(label)
+    return (f'<object data="{href}" type="image/svg+xml" class="archkb-svg" aria-label="{text}">'
+            f'<a href="{href}">{text}</a></object>')
+
+
+# ---------------------------------------------------------------- record pages
+
+def _record_meta(ctx: PageContext, rid: str, kind: str, source: str, heading: str, *,
+                 status: str | None, tags: list[str], extra: dict[str, Any]) -> dict[str, Any]:
+    """The front matter the theme's record header reads (raw values: the templates escape them)."""
+    successors = [{"id": s, "title": ctx.graph.nodes[s]["title"], "url": ctx.url(ctx.uri(s))}
+                  for s in sorted({v for _, v, d in ctx.graph.out_edges(rid, data=True)
+                                   if d["type"] == "superseded_by"})] if rid in ctx.graph else []
+    info: dict[str, Any] = {"kind": kind, "id": rid, "source": source, "successors": successors}
+    if status:
+        info["status"] = status
+    edit = ctx.edit_url(source)
+    if edit:
+        info["edit_url"] = edit
+    info.update({k: v for k, v in extra.items() if v is not None})
+    meta: dict[str, Any] = {"title": page_title(heading), "archkb": info}
+    if tags:
+        meta["tags"] = sorted(tags)
+    return meta
+
+
+def _links_and_backlinks(ctx: PageContext, rid: str, uri: str) -> str:
+    if rid not in ctx.graph:
+        return ""
+    g = ctx.graph
+    out_rows = []
+    for _, v, d in sorted(g.out_edges(rid, data=True), key=lambda e: (e[2]["type"], e[1])):
+        if d["derived"]:
+            continue
+        note = inline_markdown(d["note"]) if d.get("note") else ""
+        out_rows.append([d["type"].replace("_", " "), ctx.link(uri, v), note])
+    back = defaultdict(list)
+    for u, _, d in g.in_edges(rid, data=True):
+        if not d["derived"] and u != rid:
+            back[d["type"]].append(u)
+    text = _section("Links", _table(["Link", "Record", "Note"], out_rows))
+    lines = []
+    for etype in sorted(back):
+        for u in sorted(set(back[etype])):
+            lines.append(f"- {ctx.link(uri, u)} — {BACKLINK_VERB.get(etype, etype)}")
+    text += _section("Referenced by", "\n".join(lines) + "\n\n" if lines else "Nothing links to this record yet.\n\n")
+    return text
+
+
+def sources_section(sources: Iterable[Any]) -> str:
+    """A "Sources" section: titles linked to their URLs (a URL the sanitiser refuses shows the title only)."""
+    lines = []
+    for src in sources:
+        url = safe_url(src.url)
+        lines.append(f"- [{md_text(src.title)}](<{url}>)" if url else f"- {md_text(src.title)}")
+    return _section("Sources", "\n".join(lines) + "\n\n") if lines else ""
+
+
+def _diagram_section(title: str, svg: str | None, caption: str) -> str:
+    return _section(title, diagram_block(svg, caption)) if svg else ""
+
+
+def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = None) -> str:
+    """The page of one decision: header data, MADR sections, risks, links, backlinks, neighbourhood."""
+    uri = ctx.uri(rec.id)
+    heading = f"{rec.id}: {rec.title}"
+    meta = _record_meta(ctx, rec.id, "decision", source, heading, status=rec.status.value, tags=rec.tags,
+                        extra={"date": rec.date.isoformat(), "category": ctx.category_title(rec.category)})
+    rows = [
+        ["Status", f"**{rec.status.value}**"],
+        *([["Decided", rec.decided.isoformat()]] if rec.decided else []),
+        ["Status changed", rec.date.isoformat()],
+        ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('decision', rec.category))})"],
+    ]
+    if rec.tags:
+        rows.append(["Tags", _tags(rec.tags)])
+    for name, values in (("Decision makers", rec.decision_makers), ("Consulted", rec.consulted),
+                         ("Informed", rec.informed)):
+        if values:
+            rows.append([name, ", ".join(inline_markdown(v) for v in values)])
+    if rec.review_by:
+        rows.append(["Review by", rec.review_by.isoformat()])
+    rows.append(["Source", f"`{source}`"])
+    parts = [front_matter(meta), f"# {md_text(heading)}\n\n", _table(["Property", "Value"], rows)]
+    parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
+    parts.append(_section("Decision drivers", _bullets(rec.drivers)))
+    chosen = rec.outcome.chosen if rec.outcome else None
+    opts = []
+    for opt in rec.options:
+        mark = " (chosen)" if opt.title == chosen else ""
+        body = block_markdown(opt.summary) + "\n\n" if opt.summary else ""
+        for name, values in (("Pros", opt.pros), ("Cons", opt.cons), ("Neutral", opt.neutral)):
+            if values:
+                body += f"**{name}**\n\n" + _bullets(values)
+        opts.append(f"### {md_text(opt.title)}{mark}\n\n{body}")
+    parts.append(_section("Considered options", "".join(opts)))
+    if rec.outcome:
+        parts.append(_section("Decision outcome", f"Chosen option: **{md_text(rec.outcome.chosen)}**\n\n"
+                              + block_markdown(rec.outcome.rationale) + "\n\n"))
+    cons = ""
+    for name, values in (("Positive", rec.consequences.positive), ("Negative", rec.consequences.negative),
+                         ("Neutral", rec.consequences.neutral)):
+        if values:
+            cons += f"**{name}**\n\n" + _bullets(values)
+    parts.append(_section("Consequences", cons))
+    if rec.confirmation:
+        parts.append(_section("Confirmation", block_markdown(rec.confirmation) + "\n\n"))
+    parts.append(_section("Risks", _table(
+        ["Risk", "Likelihood", "Impact", "Mitigation"],
+        [[inline_markdown(r.description), r.likelihood.value, r.impact.value,
+          inline_markdown(r.mitigation) if r.mitigation else ""] for r in rec.risks])))
+    for extra in rec.sections:
+        parts.append(_section(md_text(extra.title), block_markdown(extra.body) + "\n\n"))
+    parts.append(sources_section(rec.sources))
+    parts.append(_links_and_backlinks(ctx, rec.id, uri))
+    parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
+    if rec.provenance:
+        p = rec.provenance
+        rows = [["Imported from", f"`{md_text(p.source_path)}`"], ["Format", md_text(p.format)]]
+        rows += [[n, md_text(v)] for n, v in (("Original status", p.original_status),
+                                              ("Original date", p.original_date),
+                                              ("Original title", p.original_title)) if v]
+        parts.append(_section("Provenance", _table(["Property", "Value"], rows)))
+    return "".join(parts)
+
+
+def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None = None,
+                 diagram: str | None = None) -> str:
+    """The page of one pattern: problem, solution, component diagram, trade-offs, review questions, links."""
+    uri = ctx.uri(rec.id)
+    meta = _record_meta(ctx, rec.id, "pattern", source, rec.name, status=rec.status.value, tags=rec.tags,
+                        extra={"category": ctx.category_title(rec.category),
+                               "last_reviewed": rec.last_reviewed.isoformat() if rec.last_reviewed else None})
+    rows = [
+        ["Status", f"**{rec.status.value}**"],
+        ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('pattern', rec.category))})"],
+    ]
+    if rec.aka:
+        rows.append(["Also known as", ", ".join(md_text(a) for a in rec.aka)])
+    if rec.tags:
+        rows.append(["Tags", _tags(rec.tags)])
+    if rec.owner:
+        rows.append(["Owner", md_text(rec.owner)])
+    if rec.last_reviewed:
+        rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
+    rows.append(["Source", f"`{source}`"])
+    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", block_markdown(rec.summary, "archkb-summary") + "\n\n",
+             _table(["Property", "Value"], rows)]
+    parts.append(_section("Problem", block_markdown(rec.problem) + "\n\n"))
+    parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
+    parts.append(_section("Forces", _bullets(rec.forces)))
+    parts.append(_section("Solution", block_markdown(rec.solution) + "\n\n"))
+    if rec.components:
+        body = diagram_block(components, f"Components and flows of {rec.name}") if components else ""
+        body += _table(["Component", "Kind", "Role"],
+                       [[md_text(c.name), c.kind.value, inline_markdown(c.description) if c.description else ""]
+                        for c in rec.components])
+        names = {c.id: c.name for c in rec.components}
+        body += _table(["From", "To", "What", "Mode"],
+                       [[md_text(names.get(f.from_, f.from_)), md_text(names.get(f.to, f.to)),
+                         inline_markdown(f.label) if f.label else "", f.mode.value.rstrip("_")] for f in rec.flows])
+        parts.append(_section("Components", body))
+    cons = ""
+    for name, values in (("Benefits", rec.consequences.benefits), ("Liabilities", rec.consequences.liabilities)):
+        if values:
+            cons += f"**{name}**\n\n" + _bullets(values)
+    parts.append(_section("Consequences", cons))
+    parts.append(_section("When to use", _bullets(rec.when_to_use)))
+    parts.append(_section("When not to use", _bullets(rec.when_not_to_use)))
+    parts.append(_section("Trade-offs", _bullets(rec.tradeoffs)))
+    qa = rec.quality_attributes
+    parts.append(_section("Quality attributes", _table(
+        ["Attribute", "Effect", "Why"],
+        [[name.capitalize(), note.effect.value, inline_markdown(note.note)]
+         for name in ("reliability", "security", "cost", "operability", "performance")
+         if (note := getattr(qa, name)) is not None])))
+    parts.append(_section("Review questions", _table(
+        ["Id", "Question", "Severity", "Why"],
+        [[f"`{rec.id}/{q.id}`", inline_markdown(q.text), q.severity.value,
+          inline_markdown(q.rationale) if q.rationale else ""] for q in rec.review_questions])))
+    parts.append(_section("Known uses", _bullets(rec.known_uses)))
+    parts.append(sources_section(rec.sources))
+    parts.append(_links_and_backlinks(ctx, rec.id, uri))
+    parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
+    return "".join(parts)
+
+
+def _applies_when(q: Any) -> str:
+    aw = q.applies_when
+    if aw is None:
+        return "all projects"
+    parts = []
+    for name in ("system_type", "risk_tier", "data_classification", "personal_data", "deployment"):
+        value = getattr(aw, name)
+        if value is None:
+            continue
+        shown = ", ".join(v.value for v in value) if isinstance(value, list) else str(value).lower()
+        parts.append(f"{name.replace('_', ' ')}: {shown}")
+    return "; ".join(parts) or "all projects"
+
+
+def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = None,
+                   usage: str | None = None) -> str:
+    """The page of one checklist: its sections and questions (severity, applicability, mitigations)."""
+    uri = ctx.uri(rec.id)
+    meta = _record_meta(ctx, rec.id, "checklist", source, rec.title, status=None, tags=rec.tags,
+                        extra={"version": rec.version, "family": rec.family})
+    count = sum(len(s.questions) for s in rec.sections)
+    rows = [["Family", f"`{rec.family}`"], ["Version", md_text(rec.version)], ["Questions", str(count)]]
+    if rec.tags:
+        rows.append(["Tags", _tags(rec.tags)])
+    rows.append(["Source", f"`{source}`"])
+    parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", _table(["Property", "Value"], rows),
+             block_markdown(rec.description) + "\n\n"]
+    for section in rec.sections:
+        body = block_markdown(section.description) + "\n\n" if section.description else ""
+        rows = []
+        for q in section.questions:
+            mitig = ", ".join(ctx.link(uri, p, p) for p in q.mitigated_by)
+            maps = "; ".join(f"{md_text(k)}: {', '.join(md_text(v) for v in vals)}"
+                             for k, vals in sorted(q.maps_to.items()))
+            rows.append([f"`{rec.id}/{q.id}`", inline_markdown(q.text), q.severity.value,
+                         md_text(_applies_when(q)), inline_markdown(q.rationale), mitig, maps])
+        body += _table(["Id", "Question", "Severity", "Applies to", "Why", "Mitigated by", "Maps to"], rows)
+        parts.append(_section(md_text(section.title), body))
+    if usage:
+        parts.append(usage.rstrip() + "\n\n")
+    parts.append(_links_and_backlinks(ctx, rec.id, uri))
+    parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
+    return "".join(parts)
+
+
+def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = None,
+                details: str | None = None) -> str:
+    """The page of one review: the project profile, what it uses, its milestones, then the scorecard."""
+    uri = ctx.uri(rec.id)
+    title = rec.title or rec.project.name
+    last = rec.milestones[-1] if rec.milestones else None
+    meta = _record_meta(ctx, rec.id, "review", source, title, status=None, tags=rec.tags,
+                        extra={"milestone": last.name if last else None,
+                               "date": last.date.isoformat() if last else None})
+    p = rec.project
+    rows = [["Project", md_text(p.name)], ["Owner", md_text(p.owner)], ["System type", p.system_type.value],
+            ["Risk tier", p.risk_tier.value], ["Data classification", p.data_classification.value],
+            ["Personal data", "yes" if p.personal_data else "no"], ["Deployment", p.deployment.value.replace("_", "-")]]
+    if rec.tags:
+        rows.append(["Tags", _tags(rec.tags)])
+    rows.append(["Source", f"`{source}`"])
+    parts = [front_matter(meta), f"# {md_text(title)}\n\n", _table(["Profile", "Value"], rows),
+             block_markdown(p.description) + "\n\n"]
+    for name, ids in (("Patterns used", rec.patterns), ("Decisions adopted", rec.decisions),
+                      ("Checklists", rec.checklists)):
+        parts.append(_section(name, "\n".join(f"- {ctx.link(uri, i)}" for i in ids) + "\n\n" if ids else ""))
+    ms_rows = [[md_text(m.name), m.date.isoformat(), ", ".join(md_text(r) for r in m.reviewers), str(len(m.answers))]
+               for m in rec.milestones]
+    parts.append(_section("Milestones", _table(["Milestone", "Date", "Reviewers", "Answers"], ms_rows)))
+    for m in rec.milestones:
+        if m.summary:
+            parts.append(_section(f"{md_text(m.name)} ({m.date.isoformat()})", block_markdown(m.summary) + "\n\n", 3))
+    if details:
+        parts.append(details.rstrip() + "\n\n")
+    parts.append(_links_and_backlinks(ctx, rec.id, uri))
+    parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- index pages
+
+def category_uri(kind: str, cid: str | None) -> str:
+    """The index page of one category of decisions or patterns."""
+    return f"{KIND_FOLDER[kind]}/category/{cid or 'uncategorised'}/index.md"
+
+
+def _index_meta(title: str) -> str:
+    # archkb_index: the theme shows no "edit" button (there is no source file to edit).
+    return front_matter({"title": page_title(title), "archkb_index": True})
+
+
+def _decision_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
+    return [[ctx.link(uri, r.id, r.id), md_text(r.title), r.status.value, r.date.isoformat(), _tags(r.tags)]
+            for r in recs]
+
+
+DECISION_HEADERS = ["Id", "Title", "Status", "Date", "Tags"]
+# A search box over the table that follows it (the theme's override script does the filtering).
+FILTER_BOX = ('<input type="search" class="archkb-filter" placeholder="Filter by id, title, status, date or tag" '
+              'aria-label="Filter the table">\n\n')
+
+
+def newest_first(recs: Iterable[Any]) -> list[Any]:
+    return sorted(recs, key=lambda r: (r.date, r.id), reverse=True)
+
+
+def decision_log(ctx: PageContext) -> str:
+    uri = "decisions/index.md"
+    recs = newest_first(ctx.catalog.records("decision"))
+    counts = defaultdict(int)
+    for r in recs:
+        counts[r.status.value] += 1
+    summary = ", ".join(f"{counts[s]} {s}" for s in DECISION_STATUSES if counts[s])
+    return (_index_meta("Decision log") + "# Decision log\n\n"
+            + f"{len(recs)} decisions ({summary}), newest first. "
+            + "See them [by status](status.md), on a [timeline](timeline.md) or by category below.\n\n"
+            + FILTER_BOX + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
+
+
+def decisions_by_status(ctx: PageContext) -> str:
+    uri = "decisions/status.md"
+    recs = newest_first(ctx.catalog.records("decision"))
+    parts = [_index_meta("Decisions by status"), "# Decisions by status\n\n"]
+    for status in DECISION_STATUSES:
+        group = [r for r in recs if r.status.value == status]
+        if group:
+            parts.append(f"## {status.capitalize()} ({len(group)})\n\n")
+            parts.append(_table(["Id", "Title", "Date", "Tags"],
+                                [[ctx.link(uri, r.id, r.id), md_text(r.title), r.date.isoformat(), _tags(r.tags)]
+                                 for r in group]))
+    return "".join(parts)
+
+
+def decisions_timeline(ctx: PageContext) -> str:
+    uri = "decisions/timeline.md"
+    recs = newest_first(ctx.catalog.records("decision"))
+    parts = [_index_meta("Decision timeline"), "# Decision timeline\n\n"]
+    by_year: dict[int, list[Any]] = defaultdict(list)
+    for r in recs:
+        by_year[r.date.year].append(r)
+    for year in sorted(by_year, reverse=True):
+        parts.append(f"## {year}\n\n")
+        parts.extend(f"- {r.date.isoformat()} — {ctx.link(uri, r.id)} ({r.status.value})\n" for r in by_year[year])
+        parts.append("\n")
+    return "".join(parts)
+
+
+def category_page(ctx: PageContext, kind: str, cid: str | None, recs: list[Any], diagram: str | None) -> str:
+    """The index page of one category of a kind grouped by category (decisions, patterns)."""
+    uri = category_uri(kind, cid)
+    title = ctx.category_title(cid)
+    desc = next((c.description for c in ctx.catalog.config.categories if c.id == cid), None)
+    parts = [_index_meta(f"{KIND_TITLE[kind]}: {title}"), f"# {md_text(title)}\n\n"]
+    if desc:
+        parts.append(block_markdown(desc) + "\n\n")
+    if kind == "decision":
+        parts.append(f"{len(recs)} decisions in this category, newest first.\n\n")
+        parts.append(_table(DECISION_HEADERS, _decision_rows(ctx, uri, newest_first(recs))))
+    else:
+        parts.append(_table(["Pattern", "Status", "Summary"],
+                            [[ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.summary)] for r in recs]))
+    parts.append(_diagram_section("Overview", diagram, f"{KIND_TITLE[kind]} in {title} and their links"))
+    return "".join(parts)
+
+
+def pattern_catalog(ctx: PageContext, legend: str | None = None) -> str:
+    uri = "patterns/index.md"
+    recs = ctx.catalog.records("pattern")
+    parts = [_index_meta("Pattern catalog"), "# Pattern catalog\n\n",
+             f"{len(recs)} patterns by category.\n\n"]
+    for cid, group in grouped_by_category(ctx, recs):
+        parts.append(f"## [{md_text(ctx.category_title(cid))}]({rel(uri, category_uri('pattern', cid))})\n\n")
+        parts.append(_table(["Pattern", "Status", "Summary"],
+                            [[ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.summary)] for r in group]))
+    if legend:
+        parts.append(_section("Diagram legend", diagram_block(legend, "Component kinds and flow modes")))
+    return "".join(parts)
+
+
+def grouped_by_category(ctx: PageContext, recs: list[Any]) -> list[tuple[Any, list[Any]]]:
+    """Records grouped by category, in the order the configuration lists the categories."""
+    order = {c: i for i, c in enumerate(ctx.catalog.config.category_ids)}
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for r in recs:
+        groups[r.category].append(r)
+    return sorted(groups.items(), key=lambda kv: (order.get(kv[0], len(order)), kv[0] or ""))
+
+
+def checklist_index(ctx: PageContext) -> str:
+    uri = "checklists/index.md"
+    rows = [[ctx.link(uri, r.id, r.title), f"`{r.family}`", md_text(r.version),
+             str(sum(len(s.questions) for s in r.sections)), inline_markdown(r.description.split("\n\n")[0])]
+            for r in ctx.catalog.records("checklist")]
+    return (_index_meta("Checklists") + "# Checklists\n\n"
+            + "Review question sets. A review assembles its checklist from these, the patterns a project "
+            + "uses and the decisions it adopts.\n\n"
+            + _table(["Checklist", "Family", "Version", "Questions", "About"], rows))
+
+
+def review_index(ctx: PageContext) -> str:
+    uri = "reviews/index.md"
+    rows = []
+    for r in ctx.catalog.records("review"):
+        last = r.milestones[-1] if r.milestones else None
+        rows.append([ctx.link(uri, r.id, r.title or r.project.name), md_text(r.project.owner),
+                     r.project.system_type.value, r.project.risk_tier.value,
+                     f"{md_text(last.name)} ({last.date.isoformat()})" if last else "not yet reviewed"])
+    return (_index_meta("Reviews") + "# Reviews\n\n"
+            + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone"], rows))
+
+
+def tags_page() -> str:
+    return _index_meta("Tags") + "# Tags\n\nEvery record by tag.\n\n<!-- material/tags -->\n"
+
+
+def home_summary(ctx: PageContext, from_uri: str = "index.md", latest: int = 10) -> str:
+    """Counts of every kind and the latest decisions, for the home page's `<!-- archkb:home -->` marker."""
+    cat = ctx.catalog
+    decisions = cat.records("decision")
+    by_status = defaultdict(int)
+    for r in decisions:
+        by_status[r.status.value] += 1
+    link = lambda target: rel(from_uri, target)  # noqa: E731
+    rows = [
+        [f"[Decisions]({link('decisions/index.md')})", str(len(decisions)),
+         ", ".join(f"{by_status[s]} {s}" for s in DECISION_STATUSES if by_status[s])],
+        [f"[Patterns]({link('patterns/index.md')})", str(len(cat.records("pattern"))),
+         f"{len({p.category for p in cat.records('pattern')})} categories"],
+        [f"[Checklists]({link('checklists/index.md')})", str(len(cat.records("checklist"))),
+         f"{sum(len(s.questions) for c in cat.records('checklist') for s in c.sections)} questions"],
+        [f"[Reviews]({link('reviews/index.md')})", str(len(cat.records("review"))), ""],
+    ]
+    text = _table(["Records", "Count", ""], rows)
+    recent = newest_first(decisions)[:latest]
+    if recent:
+        text += "## Latest decisions\n\n" + _table(
+            ["Date", "Decision", "Status"],
+            [[r.date.isoformat(), ctx.link(from_uri, r.id), r.status.value] for r in recent])
+    return text
+
+
+def expand_markers(markdown: str, ctx: PageContext, from_uri: str) -> str:
+    """Hand-written pages may hold `<!-- archkb:home -->`; it becomes the live summary."""
+    if HOME_MARKER in markdown:
+        markdown = markdown.replace(HOME_MARKER, home_summary(ctx, from_uri))
+    return markdown
+
+
+__all__ = ["HOME_MARKER", "PageContext", "category_uri", "checklist_page", "decision_page", "expand_markers",
+           "home_summary", "page_url", "pattern_page", "rel", "review_page"]
+
+
+COVERAGE_KIND_TITLES = {"decision": "Decisions", "principle": "Principles", "pattern": "Patterns",
+                        "checklist": "Checklists", "review": "Worked examples (reviews)"}
+
+
+def coverage_page(ctx: PageContext) -> str:
+    """The duty coverage page: every responsibility of `archkb.yaml` with the records serving it, by kind.
+
+    Generated from the records' `serves`, so it cannot fall behind them; support counts only
+    accepted decisions, approved principles and patterns, and checklists (see `archkb.rules.coverage`).
+    """
+    from archkb.rules.coverage import KINDS, THIN_BELOW, coverage
+
+    uri = "coverage.md"
+    duties = coverage(ctx.catalog)
+    summary_rows = []
+    for d in duties:
+        counts = [str(sum(1 for r in d.records.get(k, []) if r.supports))
+                  for k in ("decision", "principle", "pattern", "checklist")]
+        flag = "**none**" if d.unsupported else ("thin" if d.thin else "")
+        summary_rows.append([f"{md_text(d.title)} (`{d.id}`)", *counts, flag])
+    out = [_index_meta("Coverage"), "# Coverage: what supports each responsibility\n\n",
+           "Generated from the records: each decision, principle, pattern, checklist and review names "
+           "the duties it serves (`serves:`), and the duties are declared once in `archkb.yaml`. Only accepted "
+           "decisions, approved principles and patterns, and checklists count as support; records in "
+           "other states are listed with their status and do not count, and reviews are worked examples. A duty is "
+           f"*thin* when fewer than {THIN_BELOW} records support it or when no accepted decision, "
+           "approved principle or approved pattern does (only questions, no answers); `archkb check` "
+           "warns (W321) when nothing supports it.\n\n",
+           _table(["Duty", "Accepted decisions", "Approved principles", "Approved patterns", "Checklists", "Flag"],
+                  summary_rows)]
+    for d in duties:
+        out.append(f"## {md_text(d.title)}\n\n`serves: [{d.id}]`\n\n")
+        if d.description:
+            out.append(inline_markdown(d.description) + "\n\n")
+        if d.unsupported:
+            out.append("**Not supported:** no accepted decision, approved pattern or checklist serves this duty.\n\n")
+        elif d.thin:
+            out.append(f"**Thin:** {len(d.support)} supporting record(s).\n\n")
+        for kind in KINDS:
+            recs = d.records.get(kind, [])
+            if not recs:
+                continue
+            items = []
+            for r in recs:
+                state = f"({r.status})" if r.status else ""
+                note = "" if r.supports or kind == "review" else " (not counted)"
+                items.append(f"- {ctx.link(uri, r.id, f'{r.id}: {r.title}')}{' ' + md_text(state) if state else ''}{note}")
+            out.append(f"**{COVERAGE_KIND_TITLES[kind]}**\n\n" + "\n".join(items) + "\n\n")
+    return "".join(out)
+
+
+def principle_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = None) -> str:
+    """The page of one principle: statement, rationale, implications, what realises it, sources."""
+    uri = ctx.uri(rec.id)
+    meta = _record_meta(ctx, rec.id, "principle", source, rec.name, status=rec.status.value, tags=rec.tags,
+                        extra={"owner": rec.owner})
+    rows = [["Status", rec.status.value], ["Owner", md_text(rec.owner)]]
+    if rec.category:
+        rows.append(["Category", md_text(ctx.category_title(rec.category))])
+    if rec.last_reviewed:
+        rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
+    if rec.tags:
+        rows.append(["Tags", _tags(rec.tags)])
+    rows.append(["Source", f"`{source}`"])
+    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", _table(["Property", "Value"], rows),
+             _section("Statement", block_markdown(rec.statement) + "\n\n"),
+             _section("Rationale", block_markdown(rec.rationale) + "\n\n"),
+             _section("Implications", _bullets(rec.implications)), sources_section(rec.sources)]
+    parts.append(_links_and_backlinks(ctx, rec.id, uri))
+    parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
+    return "".join(parts)
+
+
+def principle_index(ctx: PageContext) -> str:
+    """Every principle with its statement and what realises it."""
+    uri = "principles/index.md"
+    rows = []
+    for r in ctx.catalog.records("principle"):
+        realised = [v for _, v, d in ctx.graph.out_edges(r.id, data=True) if d["type"] == "realised_by"]
+        rows.append([ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.statement.split("\n\n")[0]),
+                     ", ".join(ctx.link(uri, v, v) for v in sorted(set(realised)))])
+    return (_index_meta("Principles") + "# Architecture principles\n\n"
+            + "The lasting rules behind the decisions. Each is realised by the decisions and patterns listed.\n\n"
+            + FILTER_BOX + _table(["Principle", "Status", "Statement", "Realised by"], rows))

@@ -1,0 +1,344 @@
+"""Plan the published site: a checked catalog in, the generated pages, their diagrams and the navigation out.
+
+Both front ends use this one plan: the MkDocs plugin hands the pages to MkDocs in memory,
+and `archkb export-site` writes them into a plain MkDocs project, so any MkDocs-compatible
+engine builds the same site without the plugin. Nothing here reads MkDocs' objects.
+"""
+
+from __future__ import annotations
+
+import html
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from archkb.core.catalog import Catalog
+from archkb.core.errors import ArchkbError
+from archkb.core.kinds import KINDS
+from archkb.rules import CheckResult
+from archkb.site import markdown as md
+from archkb.site.dot import legend_dot, pattern_component_dot, record_graph_dot
+from archkb.site.pages import PageParts, pages_of
+from archkb.site.sanitize import md_text
+from archkb.site.svg import RenderStats, render_many
+
+DIAGRAM_MODES = ("svg", "dot", "off")
+KIND_ORDER = {k.name: k.order for k in KINDS.values()}
+
+
+@dataclass(frozen=True)
+class GeneratedPage:
+    """One page to publish: its docs-relative path, its Markdown, and the YAML file it comes from."""
+
+    uri: str
+    content: str
+    source: str | None = None
+
+
+@dataclass
+class SiteOptions:
+    """How to plan the site; the defaults suit a repository like this one."""
+
+    use_directory_urls: bool = True
+    diagrams: str = "svg"
+    cache_dir: str | None = None
+    workers: int | None = None
+    edit_base: str | None = None
+    """`repo_url` joined with `edit_uri`: edit links of record pages open their YAML there."""
+    docs_to_root: str = ".."
+    """The KB root as seen from the docs folder (edit links are relative to the docs folder)."""
+    neighbourhood_max: int = 25
+    """A record's diagram shows two hops while that stays within this many records, else one."""
+    neighbourhood_cap: int = 40
+    """Never more records than this in one neighbourhood diagram (hubs are cut, with a note)."""
+    overview_dot_max: int = 60
+    """Category overviews with more records than this are drawn with `sfdp` in compact form."""
+    year_split: int = 20
+    """A decision category with more records than this is split by year in the navigation."""
+
+
+@dataclass
+class SitePlan:
+    """The generated pages, the navigation of the generated sections, and how the diagrams were drawn."""
+
+    pages: list[GeneratedPage]
+    nav: list[Any]
+    stats: RenderStats
+    context: md.PageContext = field(repr=False)
+    assets: list[GeneratedPage] = field(default_factory=list)
+    """Static files to publish beside the pages (the diagrams' SVG files)."""
+
+    def page(self, uri: str) -> GeneratedPage:
+        return next(p for p in self.pages if p.uri == uri)
+
+
+def local_graph(g: nx.MultiDiGraph, rid: str, depth: int) -> nx.MultiDiGraph:
+    """Records within `depth` hops of `rid` and the stated edges among them (cost grows with the result, not the KB)."""
+    seen = {rid}
+    frontier = [rid]
+    for _ in range(depth):
+        nxt = []
+        for node in frontier:
+            for nb in sorted(set(g.successors(node)) | set(g.predecessors(node))):
+                if nb not in seen:
+                    seen.add(nb)
+                    nxt.append(nb)
+        frontier = nxt
+    return _induced(g, seen)
+
+
+def _induced(g: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
+    sub = nx.MultiDiGraph()
+    for n in sorted(nodes):
+        sub.add_node(n, **g.nodes[n])
+    for n in sorted(nodes):
+        for u, v, k, d in g.out_edges(n, keys=True, data=True):
+            if v in nodes and not d["derived"]:
+                sub.add_edge(u, v, key=k, **d)
+    return sub
+
+
+def neighbourhood_graph(g: nx.MultiDiGraph, rid: str, options: SiteOptions) -> tuple[nx.MultiDiGraph, int]:
+    """The diagram's records around `rid`: two hops when small, else one, capped; and how many were left out."""
+    sub = local_graph(g, rid, 2)
+    if sub.number_of_nodes() > options.neighbourhood_max:
+        sub = local_graph(g, rid, 1)
+    hidden = 0
+    if sub.number_of_nodes() > options.neighbourhood_cap:
+        others = sorted((n for n in sub.nodes if n != rid), key=lambda n: (KIND_ORDER.get(g.nodes[n]["kind"], 9), n))
+        keep = {rid, *others[:options.neighbourhood_cap - 1]}
+        hidden = sub.number_of_nodes() - len(keep)
+        sub = _induced(g, keep)
+    return sub, hidden
+
+
+class _Diagrams:
+    """Collects every diagram of the site first, so they can be drawn in one parallel, cached pass.
+
+    Each diagram is a static SVG file (`diagrams/...svg`) shown by one page; its node links
+    are relative to the file, not to the page.
+    """
+
+    def __init__(self, options: SiteOptions, ctx: md.PageContext) -> None:
+        self.options = options
+        self.ctx = ctx
+        self.jobs: list[tuple[str, str]] = []
+        self.slots: dict[str, tuple[int, str, str, str]] = {}
+        self.drawn: list[str] = []
+
+    def url_for(self, asset: str) -> Callable[[str], str]:
+        return lambda rid: self.ctx.href(asset, self.ctx.uri(rid))
+
+    def add(self, key: str, dot: str, *, asset: str, page: str, label: str, engine: str = "dot") -> None:
+        if self.options.diagrams != "off":
+            self.slots[key] = (len(self.jobs), asset, page, label)
+            self.jobs.append((dot, engine))
+
+    def draw(self, stats: RenderStats) -> None:
+        if self.options.diagrams == "svg":
+            self.drawn = render_many(self.jobs, cache_dir=self.options.cache_dir, workers=self.options.workers,
+                                     stats=stats)
+        elif self.options.diagrams == "dot":
+            # Without Graphviz the DOT text is shown as code, so the page still says what it links.
+            self.drawn = [f"<pre><code>{html.escape(dot, quote=False)}</code></pre>" for dot, _ in self.jobs]
+
+    def get(self, key: str) -> str | None:
+        """The HTML that shows diagram `key` on its page (None when there is none)."""
+        slot = self.slots.get(key)
+        if slot is None or not self.drawn:
+            return None
+        index, asset, page, label = slot
+        if self.options.diagrams == "dot":
+            return self.drawn[index]
+        return md.svg_object(self.ctx.href(page, asset), label)
+
+    def assets(self) -> list[GeneratedPage]:
+        if self.options.diagrams != "svg":
+            return []
+        return sorted((GeneratedPage(asset, self.drawn[index]) for index, asset, _, _ in self.slots.values()),
+                      key=lambda a: a.uri)
+
+
+def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePlan:
+    """Every generated page of a checked knowledge base, with diagrams drawn and the navigation laid out."""
+    options = options or SiteOptions()
+    if options.diagrams not in DIAGRAM_MODES:
+        raise ArchkbError(f"diagrams must be one of {', '.join(DIAGRAM_MODES)}, not {options.diagrams!r}")
+    catalog, g = result.catalog, result.graph
+    ctx = md.PageContext(catalog, g, options.use_directory_urls, options.edit_base, options.docs_to_root)
+    entries = sorted(catalog.by_id.values(), key=lambda e: (KIND_ORDER[e.kind.name], e.record.id))
+    for entry in entries:
+        ctx.uri(entry.record.id)
+    diagrams = _Diagrams(options, ctx)
+    notes: dict[str, int] = {}
+    for entry in entries:
+        rid = entry.record.id
+        uri = ctx.uri(rid)
+        sub, hidden = neighbourhood_graph(g, rid, options)
+        notes[rid] = hidden
+        folder = md.KIND_FOLDER[entry.kind.name]
+        if sub.number_of_nodes() > 1:
+            asset = f"diagrams/{folder}/{rid}.svg"
+            diagrams.add(f"n:{rid}", record_graph_dot(sub, name="neighbourhood", focus=rid,
+                                                     url_for=diagrams.url_for(asset)),
+                         asset=asset, page=uri, label=f"Records linked to {rid}")
+        if entry.kind.name == "pattern" and entry.record.components:
+            diagrams.add(f"c:{rid}", pattern_component_dot(entry.record), asset=f"diagrams/{folder}/{rid}.components.svg",
+                         page=uri, label=f"Components of {rid}")
+    groups = {k.name: _by_category(catalog.records(k.name)) for k in KINDS.values() if k.by_category}
+    for kind, by_cat in groups.items():
+        for cid, recs in by_cat.items():
+            nodes = {r.id for r in recs}
+            if kind == "pattern":
+                # Patterns are few: show their direct pattern neighbours too, for context.
+                nodes |= {nb for r in recs for nb in g.successors(r.id) if g.nodes[nb]["kind"] == "pattern"}
+            sub = _induced(g, nodes)
+            if sub.number_of_edges() == 0 and len(nodes) < 2:
+                continue
+            page_uri = md.category_uri(kind, cid)
+            asset = f"diagrams/{md.KIND_FOLDER[kind]}/category-{cid or 'uncategorised'}.svg"
+            big = sub.number_of_nodes() > options.overview_dot_max
+            dot = record_graph_dot(sub, name="overview", url_for=diagrams.url_for(asset),
+                                   compact=big,
+                                   graph_attrs={"overlap": "prism", "splines": "false", "outputorder": "edgesfirst"}
+                                   if big else None)
+            diagrams.add(f"o:{kind}:{cid}", dot, asset=asset, page=page_uri, label="Overview",
+                         engine="sfdp" if big else "dot")
+    if catalog.records("pattern"):
+        diagrams.add("legend", legend_dot(), asset="diagrams/patterns/legend.svg", page="patterns/index.md",
+                     label="Legend")
+    stats = RenderStats()
+    diagrams.draw(stats)
+
+    pages: list[GeneratedPage] = []
+    for entry in entries:
+        rec, rid, kind = entry.record, entry.record.id, entry.kind.name
+        hood = diagrams.get(f"n:{rid}")
+        if hood and notes[rid]:
+            hood = hood.rstrip() + f'\n<p class="archkb-note">{notes[rid]} more linked records are not drawn.</p>'
+        parts = PageParts(hood, diagrams.get(f"c:{rid}"), catalog, _md_link_for(ctx, ctx.uri(rid)))
+        pages.append(GeneratedPage(ctx.uri(rid), pages_of(kind).record(ctx, rec, entry.path, parts), entry.path))
+    for k in KINDS.values():
+        if not catalog.records(k.name) and not k.by_category:
+            continue
+        renderers = pages_of(k.name)
+        pages.append(GeneratedPage(f"{k.site_folder}/index.md", renderers.index(ctx, diagrams.get("legend"))))
+        pages.extend(GeneratedPage(uri, fn(ctx)) for uri, _, fn in renderers.extra)
+        for cid, recs in groups.get(k.name, {}).items():
+            pages.append(GeneratedPage(md.category_uri(k.name, cid),
+                                       md.category_page(ctx, k.name, cid, recs, diagrams.get(f"o:{k.name}:{cid}"))))
+    pages.append(GeneratedPage("tags.md", md.tags_page()))
+    if catalog.config.responsibilities:
+        pages.append(GeneratedPage("coverage.md", md.coverage_page(ctx)))
+    pages.sort(key=lambda p: p.uri)
+    _refuse_collisions(pages, options.use_directory_urls)
+    # Record ids are checked against their pattern, so asset paths cannot escape diagrams/.
+    nav = _nav(ctx, catalog, groups, options)
+    return SitePlan(pages, nav, stats, ctx, diagrams.assets())
+
+
+def _md_link_for(ctx: md.PageContext, page_uri: str) -> Callable[[str], str | None]:
+    """Markdown link targets from one page to record pages (None for ids that are not records)."""
+    return lambda rid: md.rel(page_uri, ctx.uri(rid)) if rid in ctx.graph else None
+
+
+def _by_category(recs: list[Any]) -> dict[Any, list[Any]]:
+    groups: dict[Any, list[Any]] = defaultdict(list)
+    for r in recs:
+        groups[r.category].append(r)
+    return dict(groups)
+
+
+def _refuse_collisions(pages: list[GeneratedPage], use_directory_urls: bool) -> None:
+    seen: dict[str, str] = {}
+    for page in pages:
+        url = md.page_url(page.uri, use_directory_urls)
+        if url in seen:
+            raise ArchkbError(f"two generated pages would be published at '{url}': {seen[url]} and {page.uri} "
+                          "(rename the record whose id clashes with an index page)")
+        seen[url] = page.uri
+
+
+def _nav(ctx: md.PageContext, catalog: Catalog, groups: dict[str, dict[Any, list[Any]]],
+         options: SiteOptions) -> list[Any]:
+    """One tab per kind, in kind order; by category (then year for big categories) where the kind says so."""
+    order = {c: i for i, c in enumerate(catalog.config.category_ids)}
+
+    def cat_key(cid: Any) -> tuple[int, str]:
+        return (order.get(cid, len(order)), cid or "")
+
+    nav: list[Any] = []
+    for k in KINDS.values():
+        recs_all = catalog.records(k.name)
+        if not recs_all and not k.by_category:
+            continue
+        section: list[Any] = [f"{k.site_folder}/index.md", *({title: uri} for uri, title, _ in pages_of(k.name).extra)]
+        if k.name not in groups:
+            section.extend(ctx.uri(r.id) for r in recs_all)
+        for cid in sorted(groups.get(k.name, {}), key=cat_key):
+            recs = sorted(groups[k.name][cid], key=lambda r: r.id)
+            children: list[Any] = [md.category_uri(k.name, cid)]
+            dated = all(hasattr(r, "date") for r in recs)
+            if dated and len(recs) > options.year_split:
+                years: dict[int, list[str]] = defaultdict(list)
+                for r in recs:
+                    years[r.date.year].append(ctx.uri(r.id))
+                children.extend({str(y): years[y]} for y in sorted(years, reverse=True))
+            else:
+                children.extend(ctx.uri(r.id) for r in recs)
+            section.append({_nav_title(ctx.category_title(cid)): children})
+        nav.append({k.title: section})
+    nav.append({"Tags": "tags.md"})
+    if catalog.config.responsibilities:
+        nav.append({"Coverage": "coverage.md"})
+    return nav
+
+
+def _nav_title(text: str) -> str:
+    """Section titles are printed unescaped by themes: escape them like page titles."""
+    return md.page_title(text)
+
+
+def full_nav(plan: SitePlan, handwritten: list[str], *, title: str = "Home") -> list[Any]:
+    """The whole navigation: home, the generated sections, then the hand-written pages by folder."""
+    nav: list[Any] = [{title: "index.md"}, *plan.nav]
+    generated = {p.uri for p in plan.pages}
+    tree: dict[str, Any] = {}
+    for uri in sorted(handwritten):
+        if uri == "index.md" or uri in generated or not uri.endswith(".md"):
+            continue
+        parts = uri.split("/")
+        node = tree
+        for folder in parts[:-1]:
+            node = node.setdefault(f"{folder}/", {})
+        node[parts[-1]] = uri
+    guide = _tree_nav(tree)
+    if guide:
+        nav.append({"Guide": guide})
+    return nav
+
+
+def _tree_nav(tree: dict[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    files = sorted(k for k in tree if not k.endswith("/"))
+    index = [tree[k] for k in files if k == "index.md"]
+    out.extend(index)
+    out.extend(tree[k] for k in files if k != "index.md")
+    for folder in sorted(k for k in tree if k.endswith("/")):
+        title = folder.rstrip("/").replace("-", " ").replace("_", " ").capitalize()
+        out.append({title: _tree_nav(tree[folder])})
+    return out
+
+
+def home_page(plan: SitePlan, title: str) -> GeneratedPage:
+    """A home page for knowledge bases without a hand-written `docs/index.md`."""
+    text = (md.front_matter({"title": md.page_title(title), "archkb_index": True}) + f"# {md_text(title)}\n\n"
+            + md.home_summary(plan.context, "index.md"))
+    return GeneratedPage("index.md", text)
+
+
+__all__ = ["DIAGRAM_MODES", "GeneratedPage", "SiteOptions", "SitePlan", "full_nav", "home_page",
+           "neighbourhood_graph", "plan_site"]

@@ -1,0 +1,250 @@
+"""The MkDocs adapter: check the records, add the planned pages to the build in memory, watch the record folders.
+
+The only module that imports MkDocs. Pages are `File.generated` objects and nothing is
+ever written into `docs/` (a write there would trigger `mkdocs serve` again, forever).
+Invalid records stop `mkdocs build` with the same `file:line:col` lines as `archkb check`;
+under `mkdocs serve` they are logged as warnings, so the preview keeps working while
+someone is halfway through an edit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import posixpath
+from typing import Any
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from archkb.core.catalog import load_catalog
+from archkb.core.errors import ArchkbError
+from archkb.core.kinds import KINDS
+from archkb.core.snapshot import CACHE_DIR
+from archkb.rules import CheckResult, check_catalog
+from archkb.site.markdown import expand_markers
+from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
+
+log = get_plugin_logger(__name__)
+
+
+class KbPluginConfig(base.Config):
+    """Settings of the `archkb` plugin in `mkdocs.yml`."""
+
+    enabled = c.Type(bool, default=True)
+    """Switch the plugin off without removing it."""
+    root = c.Optional(c.Dir(exists=True))
+    """The knowledge base root (holding adr/, patterns/, ...); default: the folder of mkdocs.yml."""
+    diagrams = c.Choice((*DIAGRAM_MODES, False), default="svg")
+    """svg: draw with Graphviz; dot: show DOT text (no Graphviz needed); off: no diagrams (YAML reads a bare
+    `off` as false, which means the same)."""
+    fail_on_invalid = c.Optional(c.Type(bool))
+    """Stop the build on invalid records; default: yes for `mkdocs build`, no (warn) for `mkdocs serve`."""
+    cache = c.Type(bool, default=True)
+    """Keep drawn diagrams in .archkb_cache/svg/ under the root, keyed by the hash of their DOT text."""
+    workers = c.Type(int, default=0)
+    """Graphviz processes run at once; 0 means one per CPU."""
+    auto_nav = c.Type(bool, default=True)
+    """Lay out the navigation (home, records by kind and category, hand-written pages) when mkdocs.yml has no nav."""
+
+
+def today() -> dt.date:
+    """The check date: ARCHKB_TODAY when set (reproducible builds and tests), else today."""
+    override = os.environ.get("ARCHKB_TODAY")
+    return dt.date.fromisoformat(override) if override else dt.date.today()
+
+
+class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
+    """Publishes an archkb knowledge base: one page per record, index pages, diagrams, navigation."""
+
+    def __init__(self) -> None:
+        self.is_serve = False
+        self.plan: SitePlan | None = None
+        self.result: CheckResult | None = None
+        self.root = ""
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        # Defining on_startup keeps this object across serve rebuilds; per-build state is reset in on_config.
+        self.is_serve = command == "serve"
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        self.plan = None
+        self.result = None
+        self.root = self.config.root or os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        return config
+
+    def _fail(self) -> bool:
+        if self.config.fail_on_invalid is not None:
+            return bool(self.config.fail_on_invalid)
+        return not self.is_serve
+
+    def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
+        if not self.config.enabled:
+            return files
+        result = check_catalog(load_catalog(self.root), today=today())
+        errors = [p for p in result.problems if p.is_error]
+        for problem in result.problems:
+            text = problem.format_text()
+            if problem.is_error:
+                (log.error if self._fail() else log.warning)(text)
+            else:
+                # Check warnings (a review date passed, ...) change with the calendar: never fail a build.
+                log.info(text)
+        if errors and self._fail():
+            raise PluginError(f"archkb: {len(errors)} invalid record(s); run `archkb check` for details")
+        self.result = result
+        try:
+            self.plan = plan_site(result, self.site_options(config))
+        except ArchkbError as exc:
+            raise PluginError(f"archkb: {exc}") from exc
+        handwritten = sorted(f.src_uri for f in files.documentation_pages())
+        pages = list(self.plan.pages)
+        if "index.md" not in handwritten:
+            pages.append(home_page(self.plan, result.catalog.config.title))
+        for page in [*pages, *self.plan.assets]:
+            existing = files.get_file_from_path(page.uri)
+            if existing is not None and existing.generated_by is None:
+                raise PluginError(f"archkb: docs/{page.uri} is hand-written but archkb generates that page; "
+                                  "rename or remove the file")
+            file = File.generated(config, page.uri, content=page.content)
+            if page.source:
+                file.edit_uri = posixpath.relpath(os.path.join(self.root, page.source), config.docs_dir) \
+                    .replace(os.sep, "/")
+            files.append(file)
+        if self.config.auto_nav and config.nav is None:
+            config.nav = full_nav(self.plan, handwritten)
+        s = self.plan.stats
+        log.info(f"{len(pages)} pages and {len(self.plan.assets)} diagrams generated; "
+                 f"diagrams: {s.rendered} drawn, {s.cached} from cache")
+        return files
+
+    def site_options(self, config: MkDocsConfig) -> SiteOptions:
+        """The plan's options from mkdocs.yml: URL style, edit links, diagram cache."""
+        edit_base = None
+        if config.repo_url and config.edit_uri:
+            edit_base = config.repo_url.rstrip("/") + "/" + config.edit_uri.lstrip("/")
+            if not edit_base.endswith("/"):
+                edit_base += "/"
+        return SiteOptions(
+            use_directory_urls=config.use_directory_urls,
+            diagrams=self.config.diagrams or "off",
+            cache_dir=os.path.join(self.root, CACHE_DIR, "svg") if self.config.cache else None,
+            workers=self.config.workers or None,
+            edit_base=edit_base,
+            docs_to_root=os.path.relpath(self.root, config.docs_dir).replace(os.sep, "/"),
+        )
+
+    def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        if self.plan is None or page.file.generated_by is not None:
+            return markdown
+        return expand_markers(markdown, self.plan.context, page.file.src_uri)
+
+    def on_serve(self, server: Any, /, *, config: MkDocsConfig, builder: Any) -> Any:
+        for kind in sorted(KINDS.values(), key=lambda k: k.folder):
+            folder = os.path.join(self.root, kind.folder)
+            if os.path.isdir(folder):
+                server.watch(folder)
+        settings = os.path.join(self.root, "archkb.yaml")
+        if os.path.exists(settings):
+            server.watch(settings)
+        return server
+
+
+EXPORT_MARKER = ".archkb-export"
+
+
+def export_project(config_file: str, out: str) -> tuple[int, int]:
+    """Write a plain MkDocs project to `out`: generated and hand-written pages, theme overrides, and a
+    `mkdocs.yml` without the archkb plugin, so `mkdocs build` there needs nothing of archkb.
+
+    Atomic: everything is written to a temporary folder beside `out` and renamed into place;
+    an existing `out` is replaced only when an earlier export created it. Returns
+    (pages written, other files copied). Raises ArchkbError (nothing changed) on any problem.
+    """
+    import shutil
+    import tempfile
+
+    import yaml
+    from mkdocs.config import load_config as load_mkdocs_config
+    from mkdocs.structure.files import get_files
+    from mkdocs.utils.yaml import yaml_load
+
+    out = os.path.abspath(out)
+    if os.path.exists(out) and not (os.path.isdir(out) and (not os.listdir(out)
+                                                             or os.path.exists(os.path.join(out, EXPORT_MARKER)))):
+        raise ArchkbError(f"{out} exists and was not written by `archkb export-site`; choose a new folder")
+    try:
+        with open(config_file, encoding="utf-8") as fh:
+            raw = yaml_load(fh) or {}
+        config = load_mkdocs_config(config_file)
+    except Exception as exc:  # mkdocs raises several types for a bad mkdocs.yml
+        raise ArchkbError(f"cannot load {config_file}: {exc}") from exc
+    plugin = config.plugins.get("archkb")
+    if not isinstance(plugin, KnowledgeBasePlugin):
+        raise ArchkbError(f"{config_file} does not enable the archkb plugin")
+    user_nav = config.nav
+    plugin.on_startup(command="build", dirty=False)
+    plugin.on_config(config)
+    # MkDocs records which plugin generated a file from this attribute, set while it runs events.
+    config.plugins._current_plugin = "archkb"
+    try:
+        files = plugin.on_files(get_files(config), config=config)
+    except PluginError as exc:
+        raise ArchkbError(str(exc)) from exc
+    assert plugin.plan is not None
+    parent = os.path.dirname(out)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".archkb-export-", dir=parent)
+    pages = copied = 0
+    try:
+        docs = os.path.join(tmp, "docs")
+        for file in sorted(files, key=lambda f: f.src_uri):
+            target = os.path.join(docs, *file.src_uri.split("/"))
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if file.generated_by is not None:
+                content = file.content_string if file.is_documentation_page() else file.content_bytes
+            elif file.is_documentation_page():
+                content = expand_markers(file.content_string, plugin.plan.context, file.src_uri)
+            else:
+                shutil.copyfile(file.abs_src_path, target)
+                copied += 1
+                continue
+            mode = "w" if isinstance(content, str) else "wb"
+            with open(target, mode, **({"encoding": "utf-8", "newline": ""} if mode == "w" else {})) as fh:
+                fh.write(content)
+            pages += file.is_documentation_page()
+            copied += not file.is_documentation_page()
+        exported = dict(raw)
+        exported["docs_dir"] = "docs"
+        exported.pop("site_dir", None)
+        exported["plugins"] = [p for p in raw.get("plugins", []) or []
+                               if (p if isinstance(p, str) else next(iter(p), "")) != "archkb"]
+        if user_nav is None and config.nav is not None:
+            exported["nav"] = config.nav
+        theme = raw.get("theme")
+        if isinstance(theme, dict) and theme.get("custom_dir"):
+            src = os.path.join(os.path.dirname(os.path.abspath(config_file)), theme["custom_dir"])
+            name = os.path.basename(os.path.normpath(theme["custom_dir"]))
+            shutil.copytree(src, os.path.join(tmp, name))
+            exported["theme"] = {**theme, "custom_dir": name}
+        with open(os.path.join(tmp, "mkdocs.yml"), "w", encoding="utf-8") as fh:
+            fh.write("# Written by `archkb export-site`: the knowledge base's pages as a plain MkDocs project.\n")
+            yaml.safe_dump(exported, fh, sort_keys=False, allow_unicode=True, width=1000)
+        with open(os.path.join(tmp, EXPORT_MARKER), "w", encoding="utf-8") as fh:
+            fh.write("This folder was written by `archkb export-site` and is replaced by the next export.\n")
+        old = None
+        if os.path.exists(out):
+            old = tempfile.mkdtemp(prefix=".archkb-export-old-", dir=parent)
+            os.replace(out, os.path.join(old, "previous"))
+        os.replace(tmp, out)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return pages, copied
