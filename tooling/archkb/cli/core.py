@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from archkb.core.kinds import KINDS
 from archkb.core.problems import problems_to_json, sort_problems
+from archkb.pr.gitdiff import pr_problems
 from archkb.rules.cached import check_kb
 
 if TYPE_CHECKING:
@@ -108,14 +109,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = outcome.problems
     if args.base:
         result = outcome.result
-        try:
-            from archkb.pr.gitdiff import pr_problems
-        except ImportError:
-            return usage_error("--base needs the pull-request rules (archkb.pr.gitdiff), which are not installed")
-        try:
-            problems = problems + pr_problems(args.root, args.base, result)
-        except ValueError as exc:
-            return usage_error(str(exc))
+        problems = problems + pr_problems(args.root, args.base, result)
         problems = sort_problems(problems)
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
