@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
-from conftest import FIXTURES, ROOT
 
 import archkb
+from conftest import FIXTURES, ROOT
 
 EXPECTED = {
     "KINDS", "ArchkbError", "Assembly", "CheckResult", "Checklist", "Conflict", "Decision", "GitError",

@@ -140,7 +140,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 2
     g = result.graph
     out_links = sorted((d["type"], v) for _, v, d in g.out_edges(args.id, data=True))
-    entry = result.catalog.entry(args.id)
+    entry = result.catalog.by_id[args.id]
     if args.format == "json":
         data = {"kind": entry.kind.name, "path": entry.path,
                 "record": rec.model_dump(mode="json", by_alias=True, exclude_none=True),
