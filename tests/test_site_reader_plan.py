@@ -45,3 +45,21 @@ def test_diagrams_carry_their_natural_size_and_a_full_size_link():
     page = plan.page("decisions/ADR-0002.md").content
     assert 'class="archkb-open"' in page and "Open full size" in page
     assert "aspect-ratio:" in page
+
+
+def test_home_says_what_needs_attention_and_leaves_superseded_out_of_latest():
+    import datetime as dt
+
+    from archkb.site.home import home_summary
+
+    plan = _plan(today=dt.date(2030, 1, 1))
+    text = home_summary(plan.context, "index.md")
+    assert "## Needs attention" in text and "review by 2027-06-01 has passed" in text
+    latest = text.split("## Latest decisions", 1)[1].split("## Recent status changes", 1)[0]
+    assert "ADR-0002" in latest and "ADR-0001" not in latest  # ADR-0001 is superseded
+    changes = text.split("## Recent status changes", 1)[1].split("## Decisions per quarter", 1)[0]
+    assert "ADR-0001" in changes
+    chart = text.split("## Decisions per quarter", 1)[1]
+    assert chart.count("<rect") >= 3 and "<script" not in chart and "http://www.w3.org/2000/svg" in chart
+    calm = home_summary(_plan(today=dt.date(2025, 8, 1)).context, "index.md")
+    assert "Nothing: no stale proposals" in calm or "open high risk" in calm

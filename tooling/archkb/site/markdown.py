@@ -8,6 +8,7 @@ HTML blocks, so no record can add markup to the site.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import posixpath
 import re
@@ -51,6 +52,8 @@ class PageContext:
     use_directory_urls: bool = True
     edit_base: str | None = None
     docs_to_root: str = ".."
+    today: dt.date | None = None
+    """The check date (the home page's "needs attention"); None means the real today."""
     uris: dict[str, str] = field(default_factory=dict)
     _hrefs: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
@@ -659,41 +662,7 @@ def tags_page() -> str:
     return _index_meta("Tags") + "# Tags\n\nEvery record by tag.\n\n<!-- material/tags -->\n"
 
 
-def home_summary(ctx: PageContext, from_uri: str = "index.md", latest: int = 10) -> str:
-    """Counts of every kind and the latest decisions, for the home page's `<!-- archkb:home -->` marker."""
-    cat = ctx.catalog
-    decisions = cat.records("decision")
-    by_status = defaultdict(int)
-    for r in decisions:
-        by_status[r.status.value] += 1
-    link = lambda target: rel(from_uri, target)  # noqa: E731
-    rows = [
-        [f"[Decisions]({link('decisions/index.md')})", str(len(decisions)),
-         ", ".join(f"{by_status[s]} {s}" for s in DECISION_STATUSES if by_status[s])],
-        [f"[Patterns]({link('patterns/index.md')})", str(len(cat.records("pattern"))),
-         f"{len({p.category for p in cat.records('pattern')})} categories"],
-        [f"[Checklists]({link('checklists/index.md')})", str(len(cat.records("checklist"))),
-         f"{sum(len(s.questions) for c in cat.records('checklist') for s in c.sections)} questions"],
-        [f"[Reviews]({link('reviews/index.md')})", str(len(cat.records("review"))), ""],
-    ]
-    text = _table(["Records", "Count", ""], rows)
-    recent = newest_first(decisions)[:latest]
-    if recent:
-        text += "## Latest decisions\n\n" + _table(
-            ["Date", "Decision", "Status"],
-            [[r.date.isoformat(), ctx.link(from_uri, r.id), r.status.value] for r in recent])
-    return text
-
-
-def expand_markers(markdown: str, ctx: PageContext, from_uri: str) -> str:
-    """Hand-written pages may hold `<!-- archkb:home -->`; it becomes the live summary."""
-    if HOME_MARKER in markdown:
-        markdown = markdown.replace(HOME_MARKER, home_summary(ctx, from_uri))
-    return markdown
-
-
-__all__ = ["HOME_MARKER", "PageContext", "category_uri", "checklist_page", "decision_page", "expand_markers",
-           "home_summary", "page_url", "pattern_page", "rel", "review_page"]
+__all__ = ["HOME_MARKER", "PageContext", "category_uri", "checklist_page", "decision_page", "page_url", "pattern_page", "rel", "review_page"]
 
 
 COVERAGE_KIND_TITLES = {"decision": "Decisions", "principle": "Principles", "pattern": "Patterns",

@@ -7,6 +7,7 @@ engine builds the same site without the plugin. Nothing here reads MkDocs' objec
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections import defaultdict
 from collections.abc import Callable
@@ -21,6 +22,7 @@ from archkb.core.kinds import KINDS
 from archkb.rules import CheckResult
 from archkb.site import markdown as md
 from archkb.site.dot import legend_dot, pattern_component_dot, record_graph_dot
+from archkb.site.home import home_summary
 from archkb.site.pages import PageParts, pages_of
 from archkb.site.sanitize import md_text
 from archkb.site.svg import LEGIBLE_SCALE, RenderStats, render_many, svg_size
@@ -61,6 +63,8 @@ class SiteOptions:
     natural size, where its smallest label is 9 px) is also laid out top-to-bottom, and the narrower drawing kept."""
     overview_dot_max: int = 60
     """Category overviews with more records than this are drawn with `sfdp` in compact form."""
+    today: dt.date | None = None
+    """The check date for the home page's "needs attention" (None: the real today)."""
     year_split: int = 20
     """A decision category with more records than this is split by year in the navigation."""
 
@@ -209,7 +213,8 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     if options.diagrams not in DIAGRAM_MODES:
         raise ArchkbError(f"diagrams must be one of {', '.join(DIAGRAM_MODES)}, not {options.diagrams!r}")
     catalog, g = result.catalog, result.graph
-    ctx = md.PageContext(catalog, g, options.use_directory_urls, options.edit_base, options.docs_to_root)
+    ctx = md.PageContext(catalog, g, options.use_directory_urls, options.edit_base, options.docs_to_root,
+                         today=options.today)
     entries = sorted(catalog.by_id.values(), key=lambda e: (KIND_ORDER[e.kind.name], e.record.id))
     for entry in entries:
         ctx.uri(entry.record.id)
@@ -390,7 +395,7 @@ def _tree_nav(tree: dict[str, Any]) -> list[Any]:
 def home_page(plan: SitePlan, title: str) -> GeneratedPage:
     """A home page for knowledge bases without a hand-written `docs/index.md`."""
     text = (md.front_matter({"title": md.page_title(title), "archkb_index": True}) + f"# {md_text(title)}\n\n"
-            + md.home_summary(plan.context, "index.md"))
+            + home_summary(plan.context, "index.md"))
     return GeneratedPage("index.md", text)
 
 

@@ -27,7 +27,7 @@ from archkb.core.errors import ArchkbError
 from archkb.core.kinds import KINDS
 from archkb.core.snapshot import CACHE_DIR
 from archkb.rules import CheckResult, check_catalog
-from archkb.site.markdown import expand_markers
+from archkb.site.home import expand_markers
 from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
 
 log = get_plugin_logger(__name__)
@@ -143,6 +143,7 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             workers=self.config.workers or None,
             edit_base=edit_base,
             docs_to_root=os.path.relpath(self.root, config.docs_dir).replace(os.sep, "/"),
+            today=today(),
         )
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
