@@ -63,3 +63,19 @@ def test_home_says_what_needs_attention_and_leaves_superseded_out_of_latest():
     assert chart.count("<rect") >= 3 and "<script" not in chart and "http://www.w3.org/2000/svg" in chart
     calm = home_summary(_plan(today=dt.date(2025, 8, 1)).context, "index.md")
     assert "Nothing: no stale proposals" in calm or "open high risk" in calm
+
+
+def test_git_history_is_parsed_per_file_and_optional(tmp_path):
+    from archkb.site.history import git_history, parse_log
+
+    log = ("\x1ecommit\tb\t2026-02-01T10:00:00+00:00\tBea\n\n"
+           "diff --git a/adr/ADR-0001-x.yaml b/adr/ADR-0001-x.yaml\n--- a/adr/ADR-0001-x.yaml\n+++ b/adr/ADR-0001-x.yaml\n"
+           "@@ -3 +3 @@\n-status: proposed\n+status: accepted\n"
+           "\x1ecommit\ta\t2026-01-05T10:00:00+00:00\tAl\n\n"
+           "diff --git a/adr/ADR-0001-x.yaml b/adr/ADR-0001-x.yaml\n--- /dev/null\n+++ b/adr/ADR-0001-x.yaml\n"
+           "@@ -0,0 +1,3 @@\n+id: ADR-0001\n+status: proposed\n")
+    hist = parse_log(log)["adr/ADR-0001-x.yaml"]
+    assert [(c.day.isoformat(), c.status, c.author) for c in hist.changes] == [
+        ("2026-01-05", "proposed", "Al"), ("2026-02-01", "accepted", "Bea")]
+    assert hist.authors == ["Al", "Bea"] and hist.commits == 2
+    assert git_history(str(tmp_path)) == {}  # not a repository: no history, no error

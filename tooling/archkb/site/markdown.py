@@ -54,6 +54,8 @@ class PageContext:
     docs_to_root: str = ".."
     today: dt.date | None = None
     """The check date (the home page's "needs attention"); None means the real today."""
+    history: dict[str, Any] = field(default_factory=dict)
+    """Per record file (KB-relative path): its status history and authors from git (site/history.py); may be empty."""
     uris: dict[str, str] = field(default_factory=dict)
     _hrefs: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
@@ -228,7 +230,13 @@ def _record_meta(ctx: PageContext, rid: str, kind: str, source: str, heading: st
     successors = [{"id": s, "title": ctx.graph.nodes[s]["title"], "url": ctx.url(ctx.uri(s))}
                   for s in sorted({v for _, v, d in ctx.graph.out_edges(rid, data=True)
                                    if d["type"] == "superseded_by"})] if rid in ctx.graph else []
+    # The records this one supersedes: its header says so (not only the Links table).
+    replaces = [{"id": s, "title": ctx.graph.nodes[s]["title"], "url": ctx.url(ctx.uri(s))}
+                for s in sorted({v for _, v, d in ctx.graph.out_edges(rid, data=True)
+                                 if d["type"] == "supersedes"})] if rid in ctx.graph else []
     info: dict[str, Any] = {"kind": kind, "id": rid, "source": source, "successors": successors}
+    if replaces:
+        info["supersedes"] = replaces
     if status:
         info["status"] = status
     edit = ctx.edit_url(source)
@@ -250,8 +258,8 @@ def lead(kind: str, rid: str, status: str | None, text: str) -> str:
     on screen and from screen readers: the record header above already shows them.
     """
     head = " · ".join(x for x in (f"{KIND_TITLE_ONE.get(kind, kind.capitalize())} {rid}", status) if x)
-    body = f" — {text}" if text.strip() else ""
-    return f'<span class="archkb-lead-kind" aria-hidden="true">{md_text(head)}</span>{body}\n\n'
+    dash = " — " if text.strip() else ""
+    return f'<span class="archkb-lead-kind" aria-hidden="true">{md_text(head)}{dash}</span>{text}\n\n'
 
 
 def _first_paragraph(text: str | None) -> str:
@@ -284,6 +292,14 @@ def _links_and_backlinks(ctx: PageContext, rid: str, uri: str) -> str:
         for u in sorted(set(back[etype])):
             lines.append(f"- {ctx.link(uri, u)} — {BACKLINK_VERB.get(etype, etype)}")
     text += _section("Referenced by", "\n".join(lines) + "\n\n" if lines else "Nothing links to this record yet.\n\n")
+    entry = ctx.catalog.entry(rid)
+    hist = ctx.history.get(entry.path) if entry is not None else None
+    if hist is not None and hist.commits:
+        rows = [[c.day.isoformat(), status_chip(c.status), md_text(c.author)] for c in hist.changes]
+        body = (f"From git: {hist.commits} commit{'s' if hist.commits != 1 else ''} by "
+                f"{', '.join(md_text(a) for a in hist.authors)}.\n\n")
+        body += _table(["Committed", "Status set to", "By"], rows) if rows else ""
+        text += _section("History", body)
     return text
 
 
@@ -305,7 +321,8 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     uri = ctx.uri(rec.id)
     heading = f"{rec.id}: {rec.title}"
     meta = _record_meta(ctx, rec.id, "decision", source, heading, status=rec.status.value, tags=rec.tags,
-                        extra={"date": rec.date.isoformat(), "category": ctx.category_title(rec.category)})
+                        extra={"date": rec.date.isoformat(), "category": ctx.category_title(rec.category),
+                               "decided": rec.decided.isoformat() if rec.decided else None})
     rows = [
         ["Status", status_chip(rec.status.value)],
         *([["Decided", rec.decided.isoformat()]] if rec.decided else []),
@@ -321,7 +338,7 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     if rec.review_by:
         rows.append(["Review by", rec.review_by.isoformat()])
     rows.append(["Source", f"`{source}`"])
-    summary = (f"chosen option: **{md_text(rec.outcome.chosen)}**" if rec.outcome
+    summary = (f"Chosen option: **{md_text(rec.outcome.chosen)}**" if rec.outcome
                else _first_paragraph(rec.context))
     parts = [front_matter(meta), f"# {md_text(heading)}\n\n", lead("decision", rec.id, rec.status.value, summary),
              _props(ctx, uri, rows)]

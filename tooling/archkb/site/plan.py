@@ -22,6 +22,7 @@ from archkb.core.kinds import KINDS
 from archkb.rules import CheckResult
 from archkb.site import markdown as md
 from archkb.site.dot import legend_dot, pattern_component_dot, record_graph_dot
+from archkb.site.history import git_history
 from archkb.site.home import home_summary
 from archkb.site.pages import PageParts, pages_of
 from archkb.site.sanitize import md_text
@@ -65,6 +66,9 @@ class SiteOptions:
     """Category overviews with more records than this are drawn with `sfdp` in compact form."""
     today: dt.date | None = None
     """The check date for the home page's "needs attention" (None: the real today)."""
+    git_root: str | None = None
+    """Read each record's status history and authors from `git log` here (once per build; none when unset or
+    when the folder is not a git repository)."""
     year_split: int = 20
     """A decision category with more records than this is split by year in the navigation."""
 
@@ -214,7 +218,7 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
         raise ArchkbError(f"diagrams must be one of {', '.join(DIAGRAM_MODES)}, not {options.diagrams!r}")
     catalog, g = result.catalog, result.graph
     ctx = md.PageContext(catalog, g, options.use_directory_urls, options.edit_base, options.docs_to_root,
-                         today=options.today)
+                         today=options.today, history=git_history(options.git_root) if options.git_root else {})
     entries = sorted(catalog.by_id.values(), key=lambda e: (KIND_ORDER[e.kind.name], e.record.id))
     for entry in entries:
         ctx.uri(entry.record.id)

@@ -144,6 +144,7 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             edit_base=edit_base,
             docs_to_root=os.path.relpath(self.root, config.docs_dir).replace(os.sep, "/"),
             today=today(),
+            git_root=self.root,
         )
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
