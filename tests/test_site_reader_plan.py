@@ -79,3 +79,15 @@ def test_git_history_is_parsed_per_file_and_optional(tmp_path):
         ("2026-01-05", "proposed", "Al"), ("2026-02-01", "accepted", "Bea")]
     assert hist.authors == ["Al", "Bea"] and hist.commits == 2
     assert git_history(str(tmp_path)) == {}  # not a repository: no history, no error
+
+
+def test_ids_in_prose_become_links_only_when_they_exist():
+    from archkb.site.markdown import link_ids
+
+    ctx = _plan().context
+    text = ("---\ntitle: ADR-0002\n---\n\n# ADR-0002: x\n\nSee ADR-0001 and ADR-9999, not `ADR-0001` "
+            "nor [ADR-0001](ADR-0001.md).\n\n<div markdown=\"0\"><p>Also ADR-0001.</p></div>\n")
+    out = link_ids(ctx, "decisions/ADR-0002.md", text, "ADR-0002")
+    assert out.count('<a href="../ADR-0001/"') == 2
+    assert "ADR-9999," in out and "`ADR-0001`" in out and "[ADR-0001](ADR-0001.md)" in out
+    assert out.startswith("---\ntitle: ADR-0002\n---\n\n# ADR-0002: x")

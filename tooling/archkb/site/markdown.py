@@ -24,7 +24,7 @@ import yaml
 
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
-from archkb.site.sanitize import block_markdown, inline_markdown, md_text, safe_url
+from archkb.site.sanitize import attr_text, block_markdown, inline_markdown, md_text, safe_url
 
 KIND_FOLDER = {k.name: k.site_folder for k in KINDS.values()}
 KIND_TITLE = {k.name: k.title for k in KINDS.values()}
@@ -220,6 +220,35 @@ def svg_object(href: str, label: str, width: float = 0, height: float = 0) -> st
     return (f'<object data="{href}" type="image/svg+xml" class="archkb-svg" aria-label="{text}"{size}>'
             f'<a href="{href}">{text}</a></object>\n'
             f'<a class="archkb-open" href="{href}" data-archkb-viewer="{text}">Open full size (pan and zoom)</a>')
+
+
+# Spans where an id must stay as it is: front matter, headings, code, links, raw tags, diagrams, comments.
+_PROTECTED = re.compile(r"\A---\n.*?\n---\n|^#{1,6} [^\n]*$|`[^`\n]*`|\[[^\]\n]*\]\([^)\n]*\)|<a\b.*?</a>|"
+                        r"<code\b.*?</code>|<pre\b.*?</pre>|<figure\b.*?</figure>|<!--.*?-->|<[^>\n]*>", re.S | re.M)
+_PROSE_ID = re.compile(r"(?<![\w/.#-])(ADR-[0-9]{4,})(?![\w-])")
+
+
+def link_ids(ctx: PageContext, uri: str, text: str, own: str | None = None) -> str:
+    """Decision ids written in prose ("see ADR-0011") become links to their pages; ids that are not records,
+    the page's own id, and ids inside code, links, headings or tags stay as they are.
+
+    The links are inline HTML with published URLs, so they work in Markdown text and in the
+    raw HTML blocks of rendered fields alike.
+    """
+    def swap(m: re.Match[str]) -> str:
+        rid = m.group(1)
+        if rid == own or rid not in ctx.graph:
+            return rid
+        title = attr_text(f"{rid}: {ctx.graph.nodes[rid]['title']}")
+        return f'<a href="{ctx.href(uri, ctx.uri(rid))}" title="{title}">{rid}</a>'
+
+    out, pos = [], 0
+    for m in _PROTECTED.finditer(text):
+        out.append(_PROSE_ID.sub(swap, text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_PROSE_ID.sub(swap, text[pos:]))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- record pages

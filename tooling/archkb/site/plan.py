@@ -275,7 +275,8 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
         if hood and notes[rid]:
             hood = hood.rstrip() + f'\n<p class="archkb-note">{notes[rid]} more linked records are not drawn.</p>'
         parts = PageParts(hood, diagrams.get(f"c:{rid}"), catalog, _md_link_for(ctx, ctx.uri(rid)))
-        pages.append(GeneratedPage(ctx.uri(rid), pages_of(kind).record(ctx, rec, entry.path, parts), entry.path))
+        text = md.link_ids(ctx, ctx.uri(rid), pages_of(kind).record(ctx, rec, entry.path, parts), rid)
+        pages.append(GeneratedPage(ctx.uri(rid), text, entry.path))
     for k in KINDS.values():
         if not catalog.records(k.name) and not k.by_category:
             continue
