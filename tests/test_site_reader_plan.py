@@ -91,3 +91,22 @@ def test_ids_in_prose_become_links_only_when_they_exist():
     assert out.count('<a href="../ADR-0001/"') == 2
     assert "ADR-9999," in out and "`ADR-0001`" in out and "[ADR-0001](ADR-0001.md)" in out
     assert out.startswith("---\ntitle: ADR-0002\n---\n\n# ADR-0002: x")
+
+
+def test_near_duplicate_tags_are_reported_once_per_pair(tmp_path):
+    import shutil
+
+    from archkb.rules.core import _one_edit_apart
+
+    assert _one_edit_apart("guardrail", "guardrails") and _one_edit_apart("monitoring", "monitorinj")
+    assert not _one_edit_apart("cost", "cost") and not _one_edit_apart("abc", "abcde")
+    root = tmp_path / "kb"
+    shutil.copytree(os.path.join(FIXTURES, "kb-small"), root)
+    adr = next((root / "adr").glob("ADR-0002*.yaml"))
+    text = adr.read_text()
+    assert "\ntags:" not in text
+    adr.write_text(text.replace("\nstatus:", "\ntags: [cicd, ci-cd, streaming]\nstatus:", 1))
+    result = check_catalog(load_catalog(str(root), use_cache=False))
+    found = [p for p in result.problems if p.code == "W008"]
+    assert len(found) == 1 and "'ci-cd'" in found[0].message and "'cicd'" in found[0].message
+    assert adr.name in found[0].format_text() and not found[0].is_error

@@ -704,8 +704,16 @@ def review_index(ctx: PageContext) -> str:
             + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone"], rows))
 
 
-def tags_page() -> str:
-    return _index_meta("Tags") + "# Tags\n\nEvery record by tag.\n\n<!-- material/tags -->\n"
+def tags_page(ctx: PageContext | None = None) -> str:
+    """Every record by tag (the tags plugin's list), after a line of all tags with how many records carry each."""
+    counts: dict[str, int] = defaultdict(int)
+    if ctx is not None:
+        for entry in ctx.catalog.by_id.values():
+            for tag in set(getattr(entry.record, "tags", None) or []):
+                counts[tag] += 1
+    line = " · ".join(f"[{md_text(t)}](#tag:{tag_anchor(t)}) ({n})" for t, n in sorted(counts.items()))
+    head = (f"{len(counts)} tags; the number of records with each in brackets.\n\n{line}\n\n" if counts else "")
+    return _index_meta("Tags") + "# Tags\n\n" + head + "Every record by tag.\n\n<!-- material/tags -->\n"
 
 
 __all__ = ["HOME_MARKER", "PageContext", "category_uri", "checklist_page", "decision_page", "page_url", "pattern_page", "rel", "review_page"]

@@ -286,7 +286,7 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
         for cid, recs in groups.get(k.name, {}).items():
             pages.append(GeneratedPage(md.category_uri(k.name, cid),
                                        md.category_page(ctx, k.name, cid, recs, diagrams.get(f"o:{k.name}:{cid}"))))
-    pages.append(GeneratedPage("tags.md", md.tags_page()))
+    pages.append(GeneratedPage("tags.md", md.tags_page(ctx)))
     if catalog.config.responsibilities:
         pages.append(GeneratedPage("coverage.md", md.coverage_page(ctx)))
     pages.sort(key=lambda p: p.uri)
