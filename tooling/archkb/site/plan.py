@@ -59,9 +59,10 @@ class SiteOptions:
     """With depth 2, two hops are drawn while that stays within this many records, else one."""
     neighbourhood_cap: int = 30
     """Never more records than this in one neighbourhood diagram (hubs are cut, with a note)."""
-    diagram_width: int = 680
-    """The content column's width in CSS px at a 1,400 px window: a diagram wider than this (at 3/4 of its
-    natural size, where its smallest label is 9 px) is also laid out top-to-bottom, and the narrower drawing kept."""
+    diagram_width: int = 860
+    """The content column's width in CSS px at a 1,400 px window (the theme widens the grid): a diagram wider
+    than this at 3/4 of its natural size (where its smallest label is 9 px) is also laid out top-to-bottom,
+    and the narrower drawing is kept."""
     overview_dot_max: int = 60
     """Category overviews with more records than this are drawn with `sfdp` in compact form."""
     today: dt.date | None = None
