@@ -245,10 +245,9 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     groups = {k.name: _by_category(catalog.records(k.name)) for k in KINDS.values() if k.by_category}
     for kind, by_cat in groups.items():
         for cid, recs in by_cat.items():
+            # The category's own records and the links among them. (Adding the patterns they link to in
+            # other categories made 20-30-box hairballs with labels of 2-5 px; each record page shows those.)
             nodes = {r.id for r in recs}
-            if kind == "pattern":
-                # Patterns are few: show their direct pattern neighbours too, for context.
-                nodes |= {nb for r in recs for nb in g.successors(r.id) if g.nodes[nb]["kind"] == "pattern"}
             sub = _induced(g, nodes)
             if sub.number_of_edges() == 0 and len(nodes) < 2:
                 continue
