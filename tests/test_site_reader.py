@@ -232,3 +232,35 @@ def test_pattern_and_checklist_lists_have_filters(built: tuple[str, str], browse
         assert page.locator("input.archkb-filter").count() >= 1, path
         assert page.locator("table.archkb-list tbody tr:not([hidden])").count() == 0, path
     page.close()
+
+
+def test_full_size_viewer_pans_zooms_closes_and_its_boxes_open_records(built: tuple[str, str], browser: Any) -> None:
+    url, _ = built
+    page = browser.new_page(viewport=WIDE)
+    page.goto(url + "decisions/ADR-0011/", wait_until="networkidle")
+    opener = page.locator("figure.archkb-diagram a.archkb-open").first
+    opener.scroll_into_view_if_needed()
+    opener.click()
+    page.wait_for_selector(".archkb-viewer object", state="attached")
+    frame_js = "() => { const o = document.querySelector('.archkb-viewer object'); const d = o && o.contentDocument;" \
+               " return d && d.documentElement && d.documentElement.getAttribute('viewBox'); }"
+    page.wait_for_function(frame_js, timeout=5000)
+    page.wait_for_timeout(200)
+    before = page.evaluate(frame_js)
+    page.click(".archkb-viewer button[aria-label='Zoom in']")
+    zoomed = page.evaluate(frame_js)
+    assert zoomed != before
+    width = lambda vb: float(vb.split()[2])  # noqa: E731
+    assert width(zoomed) < width(before)  # zooming in shows less of the drawing
+    page.keyboard.press("Escape")
+    assert page.locator(".archkb-viewer").count() == 0
+    # Open again and click a box: the record opens in the window.
+    opener.click()
+    page.wait_for_function(frame_js, timeout=5000)
+    frame = next(f for f in page.frames if f.url.endswith("/diagrams/decisions/ADR-0011.svg") and
+                 f.parent_frame is not None and f != page.main_frame and
+                 f.frame_element().evaluate("e => !!e.closest('.archkb-viewer')"))
+    frame.locator("a[*|href='../../decisions/ADR-0005/']").first.click()
+    page.wait_for_url("**/decisions/ADR-0005/", timeout=10000)
+    assert "ADR-0005" in page.inner_text("h1")
+    page.close()
