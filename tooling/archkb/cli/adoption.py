@@ -1,4 +1,4 @@
-"""Adoption commands: `archkb import` of existing Markdown ADRs."""
+"""Adoption commands: `archkb init` in a new repository, `archkb import` of existing Markdown ADRs, exports."""
 
 from __future__ import annotations
 
@@ -11,6 +11,16 @@ from typing import Any
 
 
 def register(commands: Any, exports: Any) -> None:
+    p = commands.add_parser("init", help="start a knowledge base in a repository (never overwrites a file)")
+    p.add_argument("dir", nargs="?", default=".", metavar="DIR", help="the repository (default: the current folder)")
+    p.add_argument("--title", help="the knowledge base's title (default: from the folder name)")
+    p.add_argument("--install", metavar="SPEC",
+                   help="what the CI workflow pip-installs (default: archkb==VERSION; a wheel URL or git+https://...)")
+    p.add_argument("--category", action="append", metavar="ID=TITLE", default=[],
+                   help="a category of the vocabulary (repeatable; default: six general ones)")
+    p.add_argument("--dry-run", action="store_true", help="say what would be written; write nothing")
+    p.set_defaults(func=cmd_init)
+
     p = commands.add_parser("import", help="import a folder of Markdown ADRs (adr-tools, MADR, log4brains)")
     p.add_argument("src", metavar="SRC_DIR", help="the folder of Markdown ADRs (for example doc/adr)")
     p.add_argument("--format", choices=("auto", "adr-tools", "madr", "log4brains"), default="auto",
@@ -29,6 +39,46 @@ def register(commands: Any, exports: Any) -> None:
         e.add_argument("out", metavar=metavar, help="where to write (never overwritten)")
         e.add_argument("-C", "--root", default=".", help="knowledge base root (default: the current folder)")
         e.set_defaults(func=cmd_export, export_kind=name)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from archkb.adopt.init import apply_init, plan_init
+    from archkb.core.errors import UsageError
+
+    categories = []
+    for item in args.category:
+        cid, sep, title = item.partition("=")
+        if not sep or not cid.strip() or not title.strip():
+            raise UsageError(f"--category {item!r}: write ID=Title, for example data='Data and storage'")
+        categories.append((cid.strip(), title.strip()))
+    if os.path.exists(args.dir) and not os.path.isdir(args.dir):
+        raise UsageError(f"{args.dir} is not a folder")
+    from archkb.cli.core import _today
+
+    plan = plan_init(args.dir, title=args.title, install=args.install, categories=categories or None,
+                     today=_today())
+    verb = "would create" if args.dry_run else "create"
+    for rel in sorted(plan.create):
+        print(f"{verb:<13} {rel}")
+    for rel in sorted(plan.append):
+        print(f"{'would append' if args.dry_run else 'append':<13} {rel} (archkb entries)")
+    for rel, why in sorted(plan.skipped.items()):
+        print(f"{'skip':<13} {rel}: {why}")
+    if not plan.repo_url:
+        print("note: no git remote 'origin': mkdocs.yml has no repo_url/edit_uri (add them to get edit links)")
+    if plan.exclude and "mkdocs.yml" in plan.skipped:
+        print("note: add to mkdocs.yml so the Markdown log is not published twice:\n  exclude_docs: |\n"
+              + "".join(f"    /{e}/\n" for e in plan.exclude), end="")
+    written = [] if args.dry_run else apply_init(plan)
+    if args.dry_run:
+        print("dry run: nothing written")
+    else:
+        print(f"wrote {len(written)} file(s) in {plan.root}" if written else "nothing to do: everything is in place")
+    for command in plan.import_commands:
+        print(f"Markdown ADRs found; import them with:\n  {command}")
+    if not args.dry_run and written:
+        print("next: archkb check && mkdocs serve")
+    return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:

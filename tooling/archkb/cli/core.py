@@ -129,6 +129,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         files = outcome.files
         summary = f"{errors} error(s), {warnings} warning(s) in {files} record file(s)"
         print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
+        if not files and not os.path.exists(os.path.join(args.root, "archkb.yaml")):
+            print("hint: no knowledge base here; start one with `archkb init`"
+                  + ("" if args.root == "." else f" {args.root}"), file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
 
 

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 import networkx as nx
 import yaml
 
+from archkb.core import kinds
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
 from archkb.site.sanitize import block_markdown, inline_markdown, md_text, safe_url
@@ -564,15 +565,20 @@ def home_summary(ctx: PageContext, from_uri: str = "index.md", latest: int = 10)
     by_status = defaultdict(int)
     for r in decisions:
         by_status[r.status.value] += 1
-    link = lambda target: rel(from_uri, target)  # noqa: E731
+    def link(label: str, kind: str) -> str:
+        # Index pages of kinds without records and without categories are not generated (a new KB has none).
+        if not cat.records(kind) and not kinds.kind(kind).by_category:
+            return label
+        return f"[{label}]({rel(from_uri, kinds.kind(kind).site_folder + '/index.md')})"
+
     rows = [
-        [f"[Decisions]({link('decisions/index.md')})", str(len(decisions)),
+        [link("Decisions", "decision"), str(len(decisions)),
          ", ".join(f"{by_status[s]} {s}" for s in DECISION_STATUSES if by_status[s])],
-        [f"[Patterns]({link('patterns/index.md')})", str(len(cat.records("pattern"))),
+        [link("Patterns", "pattern"), str(len(cat.records("pattern"))),
          f"{len({p.category for p in cat.records('pattern')})} categories"],
-        [f"[Checklists]({link('checklists/index.md')})", str(len(cat.records("checklist"))),
+        [link("Checklists", "checklist"), str(len(cat.records("checklist"))),
          f"{sum(len(s.questions) for c in cat.records('checklist') for s in c.sections)} questions"],
-        [f"[Reviews]({link('reviews/index.md')})", str(len(cat.records("review"))), ""],
+        [link("Reviews", "review"), str(len(cat.records("review"))), ""],
     ]
     text = _table(["Records", "Count", ""], rows)
     recent = newest_first(decisions)[:latest]
