@@ -22,7 +22,7 @@ def madr_file_name(rec: Decision) -> str:
 def madr_markdown(rec: Decision) -> str:
     """One decision as a MADR 4 document."""
     data = rec.model_dump(mode="json", by_alias=True, exclude_none=True)
-    front: dict[str, Any] = {"status": rec.status.value, "date": rec.date}
+    front: dict[str, Any] = {"status": rec.status.value, **({"date": rec.date} if rec.date else {})}
     for key, name in (("decision_makers", "decision-makers"), ("consulted", "consulted"), ("informed", "informed"),
                       ("tags", "tags")):
         if data.get(key):

@@ -142,7 +142,7 @@ def _dupes(entry: Entry, what: str, items: list[tuple[tuple[Any, ...], str]]) ->
 
 
 def check_freshness(ctx: RuleContext) -> Iterable[Problem]:
-    """W002 review_by passed; W003 proposed longer than the threshold."""
+    """W002 review_by passed; W003 proposed longer than the threshold; W011 no date at all."""
     limit = ctx.catalog.config.proposed_max_days
     for rec in ctx.catalog.records("decision"):
         entry = ctx.entry(rec.id)
@@ -150,7 +150,10 @@ def check_freshness(ctx: RuleContext) -> Iterable[Problem]:
         if rec.review_by is not None and rec.review_by < ctx.today and status in ("accepted", "proposed"):
             yield warning("W002", f"review_by {rec.review_by.isoformat()} has passed", entry.position(("review_by",)),
                           hint="revisit the decision: confirm it with a new review_by date, or supersede it")
-        if status == "proposed":
+        if rec.date is None:
+            yield warning("W011", f"{rec.id} has no date: add when its status last changed", entry.position(("status",)),
+                          hint="provenance.original_date shows what the imported source said, if anything")
+        elif status == "proposed":
             days = (ctx.today - rec.date).days
             if days > limit:
                 yield warning("W003", f"proposed since {rec.date.isoformat()} ({days} days; threshold {limit})",

@@ -8,6 +8,7 @@ HTML blocks, so no record can add markup to the site.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
@@ -223,11 +224,11 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     uri = ctx.uri(rec.id)
     heading = f"{rec.id}: {rec.title}"
     meta = _record_meta(ctx, rec.id, "decision", source, heading, status=rec.status.value, tags=rec.tags,
-                        extra={"date": rec.date.isoformat(), "category": ctx.category_title(rec.category)})
+                        extra={"date": date_text(rec.date), "category": ctx.category_title(rec.category)})
     rows = [
         ["Status", f"**{rec.status.value}**"],
         *([["Decided", rec.decided.isoformat()]] if rec.decided else []),
-        ["Status changed", rec.date.isoformat()],
+        ["Status changed", date_text(rec.date)],
         ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('decision', rec.category))})"],
     ]
     if rec.tags:
@@ -435,7 +436,7 @@ def _index_meta(title: str) -> str:
 
 
 def _decision_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
-    return [[ctx.link(uri, r.id, r.id), md_text(r.title), r.status.value, r.date.isoformat(), _tags(r.tags)]
+    return [[ctx.link(uri, r.id, r.id), md_text(r.title), r.status.value, date_text(r.date), _tags(r.tags)]
             for r in recs]
 
 
@@ -445,8 +446,14 @@ FILTER_BOX = ('<input type="search" class="archkb-filter" placeholder="Filter by
               'aria-label="Filter the table">\n\n')
 
 
+def date_text(date: Any) -> str:
+    """An ISO date, or "undated" for an imported decision whose source gave none (never a guessed date)."""
+    return date.isoformat() if date is not None else "undated"
+
+
 def newest_first(recs: Iterable[Any]) -> list[Any]:
-    return sorted(recs, key=lambda r: (r.date, r.id), reverse=True)
+    """Newest first; undated decisions last."""
+    return sorted(recs, key=lambda r: (r.date is not None, r.date or dt.date.min, r.id), reverse=True)
 
 
 def decision_log(ctx: PageContext) -> str:
@@ -471,7 +478,7 @@ def decisions_by_status(ctx: PageContext) -> str:
         if group:
             parts.append(f"## {status.capitalize()} ({len(group)})\n\n")
             parts.append(_table(["Id", "Title", "Date", "Tags"],
-                                [[ctx.link(uri, r.id, r.id), md_text(r.title), r.date.isoformat(), _tags(r.tags)]
+                                [[ctx.link(uri, r.id, r.id), md_text(r.title), date_text(r.date), _tags(r.tags)]
                                  for r in group]))
     return "".join(parts)
 
@@ -482,10 +489,10 @@ def decisions_timeline(ctx: PageContext) -> str:
     parts = [_index_meta("Decision timeline"), "# Decision timeline\n\n"]
     by_year: dict[int, list[Any]] = defaultdict(list)
     for r in recs:
-        by_year[r.date.year].append(r)
+        by_year[r.date.year if r.date else 0].append(r)
     for year in sorted(by_year, reverse=True):
-        parts.append(f"## {year}\n\n")
-        parts.extend(f"- {r.date.isoformat()} — {ctx.link(uri, r.id)} ({r.status.value})\n" for r in by_year[year])
+        parts.append(f"## {year or 'Undated'}\n\n")
+        parts.extend(f"- {date_text(r.date)} — {ctx.link(uri, r.id)} ({r.status.value})\n" for r in by_year[year])
         parts.append("\n")
     return "".join(parts)
 
@@ -585,7 +592,7 @@ def home_summary(ctx: PageContext, from_uri: str = "index.md", latest: int = 10)
     if recent:
         text += "## Latest decisions\n\n" + _table(
             ["Date", "Decision", "Status"],
-            [[r.date.isoformat(), ctx.link(from_uri, r.id), r.status.value] for r in recent])
+            [[date_text(r.date), ctx.link(from_uri, r.id), r.status.value] for r in recent])
     return text
 
 

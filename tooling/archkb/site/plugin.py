@@ -123,6 +123,9 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             self.plan = plan_site(result, self.site_options(config))
         except ArchkbError as exc:
             raise PluginError(f"archkb: {exc}") from exc
+        for source, url in self.plan.unpublished_links:
+            # A warning, so `mkdocs build --strict` fails on it like on any other broken link (archkb check: W010).
+            log.warning(f"{source}: the link {url!r} in the record's text points at nothing the site publishes")
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
         pages = list(self.plan.pages)
         if "index.md" not in handwritten:
@@ -158,6 +161,7 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             workers=self.config.workers or None,
             edit_base=edit_base,
             docs_to_root=os.path.relpath(self.root, config.docs_dir).replace(os.sep, "/"),
+            root_to_docs=os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/"),
         )
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
