@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from archkb.adopt.dates import import_date
 from archkb.adopt.markdown_adr import MD_LINK, ParsedAdr, parse
 from archkb.adopt.normalise import (
     DEFAULT_STATUS,
@@ -24,8 +25,8 @@ from archkb.adopt.normalise import (
     map_status,
     normalise_date,
     number_from_name,
-    strip_title,
 )
+from archkb.adopt.titles import import_title
 
 NON_RECORD_NAMES = {"readme", "index", "toc", "_sidebar", "summary", "changelog", "contributing", "license"}
 LINE_MAX = 500
@@ -77,12 +78,10 @@ def non_record_reason(rel: str, parsed: ParsedAdr, text: str) -> str | None:
         return "template"
     if stem in NON_RECORD_NAMES and not in_decision_folder:
         return "index or README"
-    if parsed.title is None:
-        return "no title heading"
     links = len(MD_LINK.findall(text))
     if parsed.status is None and links >= 5 and links > len(text) / 400 and number_from_name(parts[-1]) is None:
         return "index (a list of links)"
-    if re.search(r"\{[a-z ]+\}|\[short title", parsed.title, re.I):
+    if parsed.title and re.search(r"\{[a-z ]+\}|\[short title", parsed.title, re.I):
         return "template (placeholder title)"
     return None
 
@@ -136,21 +135,17 @@ CONSEQUENCES = ("consequences", "implications")
 def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date,
                  report: FileReport) -> dict[str, Any]:
     """One Decision's data (plain dict in model field order) from a parsed ADR."""
-    title = strip_title(parsed.title or rel)
+    title, title_notes = import_title(parsed.title, rel)
+    report.warnings.extend(title_notes)
     status, understood = map_status(parsed.status)
     if parsed.status is None:
         report.warnings.append(f"no status in the source: imported as '{DEFAULT_STATUS}'")
     elif not understood:
         report.warnings.append(f"status {parsed.status!r} not understood: imported as '{DEFAULT_STATUS}'")
-    date = normalise_date(parsed.date) or date_from_name(rel.split("/")[-1]) or (
-        date_from_name(rel.split("/")[-2]) if "/" in rel else None)
-    if date is None:
-        if parsed.date:
-            report.warnings.append(f"date {parsed.date!r} not understood: imported as {today.isoformat()}")
-        else:
-            report.warnings.append(f"no date in the source: imported as {today.isoformat()}")
-        date = today
-    record: dict[str, Any] = {"id": rid, "title": title, "status": status, "date": date}
+    date, date_note = import_date(parsed.date, rel)
+    if date_note:
+        report.warnings.append(date_note)
+    record: dict[str, Any] = {"id": rid, "title": title, "status": status, **({"date": date} if date else {})}
     front = parsed.front_matter
     for key, names in (("decision_makers", ("decision-makers", "deciders")), ("consulted", ("consulted",)),
                        ("informed", ("informed",))):
@@ -227,7 +222,7 @@ def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date
     if options:
         record["options"] = options
     if outcome:
-        if options and outcome["chosen"] not in [o["title"] for o in options]:
+        if options and outcome.get("chosen") and outcome["chosen"] not in [o["title"] for o in options]:
             outcome["chosen"] = _match_option(outcome["chosen"], options) or outcome["chosen"]
             if outcome["chosen"] not in [o["title"] for o in options]:
                 options.append({"title": outcome["chosen"], "summary": "Named as the chosen option in the source."})
@@ -298,7 +293,8 @@ def _outcome(body: str, options: list[dict[str, Any]], title: str) -> dict[str, 
     if m:
         chosen = _option_title(m[1].strip().strip('"“”'))
         return {"chosen": chosen, "rationale": body}
-    return {"chosen": title[:LINE_MAX], "rationale": body}
+    # adr-tools / Nygard: the section states the decision; there is no option to name (never the title).
+    return {"rationale": body}
 
 
 def _option_details(heading: str, body: str, options: list[dict[str, Any]]) -> bool:

@@ -39,7 +39,7 @@ def madr_markdown(rec: Decision) -> str:
         out += ["## Considered Options", "", *[f"* {o.title}" for o in rec.options], ""]
     if rec.outcome is not None:
         out += ["## Decision Outcome", ""]
-        if not rec.outcome.rationale.lstrip().lower().startswith("chosen option"):
+        if rec.outcome.chosen and not rec.outcome.rationale.lstrip().lower().startswith("chosen option"):
             out += [f'Chosen option: "{rec.outcome.chosen}"', ""]
         out += [rec.outcome.rationale.strip(), ""]
     cons = rec.consequences

@@ -50,10 +50,11 @@ class Option(Strict):
 class Outcome(Strict):
     """The decision taken and why."""
 
-    chosen: Line
-    """The title of the chosen option (must match one of `options`)."""
+    chosen: Line | None = None
+    """The title of the chosen option (must match one of `options`); absent when the record states the decision
+    as text without options to choose from (an imported adr-tools "Decision" section)."""
     rationale: Text
-    """Why this option, weighed against the drivers."""
+    """Why this option, weighed against the drivers; or the decision itself, when no option is chosen."""
 
 
 class Consequences(Strict):

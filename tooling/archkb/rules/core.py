@@ -111,7 +111,7 @@ def check_record_internals(ctx: RuleContext) -> Iterable[Problem]:
     """E018 outcome names no option; E020 inner ids used twice; E021 flows to unknown components."""
     for entry in ctx.catalog.by_id.values():
         rec, kind = entry.record, entry.kind.name
-        if kind == "decision" and rec.outcome is not None and rec.options:
+        if kind == "decision" and rec.outcome is not None and rec.outcome.chosen is not None and rec.options:
             titles = [o.title for o in rec.options]
             if rec.outcome.chosen not in titles:
                 yield error("E018", f"outcome.chosen {rec.outcome.chosen!r} is not the title of an option",

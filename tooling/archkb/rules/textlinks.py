@@ -28,7 +28,8 @@ def _relative_links(catalog: Catalog) -> Iterator[tuple[str, tuple[Any, ...], st
     files = record_files(catalog)
     for rid in sorted(ids):
         entry = catalog.by_id[rid]
-        data = entry.record.model_dump(mode="json", by_alias=True, exclude_none=True)
+        # Provenance keeps the source's wording verbatim and is published as plain text, never as links.
+        data = entry.record.model_dump(mode="json", by_alias=True, exclude_none=True, exclude={"provenance"})
         for loc, text in text_fields(data):
             if "](" not in text and "href" not in text and "src" not in text and "]:" not in text:
                 continue

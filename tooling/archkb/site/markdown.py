@@ -253,9 +253,11 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
                 body += f"**{name}**\n\n" + _bullets(values)
         opts.append(f"### {md_text(opt.title)}{mark}\n\n{body}")
     parts.append(_section("Considered options", "".join(opts)))
-    if rec.outcome:
+    if rec.outcome and rec.outcome.chosen:
         parts.append(_section("Decision outcome", f"Chosen option: **{md_text(rec.outcome.chosen)}**\n\n"
                               + block_markdown(rec.outcome.rationale) + "\n\n"))
+    elif rec.outcome:
+        parts.append(_section("Decision", block_markdown(rec.outcome.rationale) + "\n\n"))
     cons = ""
     for name, values in (("Positive", rec.consequences.positive), ("Negative", rec.consequences.negative),
                          ("Neutral", rec.consequences.neutral)):
