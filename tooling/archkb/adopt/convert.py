@@ -27,6 +27,7 @@ from archkb.adopt.normalise import (
     normalise_date,
     number_from_name,
 )
+from archkb.adopt.options import intro_and_list, name_and_summary, option_by_number
 from archkb.adopt.titles import import_title
 
 NON_RECORD_NAMES = {"readme", "index", "toc", "_sidebar", "summary", "changelog", "contributing", "license"}
@@ -169,10 +170,21 @@ def _read_drivers(d: _Draft, key: str, body: str) -> bool:
 
 
 def _read_options(d: _Draft, key: str, body: str) -> bool:
-    if key not in ("considered options", "options", "options considered", "alternatives") or d.options \
-            or (items := _items(body)) is None:
+    if key not in ("considered options", "options", "options considered", "alternatives") or d.options:
         return False
-    d.options = [{"title": _option_title(i)} for i in items]
+    items = _items(body)
+    if items is not None:
+        d.options = [{"title": _option_title(i)} for i in items]
+    elif (split := intro_and_list(body, _items)) is not None:
+        # Prose, then the options as a list: the options become structured, the prose stays in its place.
+        intro, items = split
+        d.options = []
+        for item in items:
+            name, summary = name_and_summary(item)
+            d.options.append({"title": _option_title(name), **({"summary": summary} if summary else {})})
+        d.kept.append({"title": "Considered options", "body": intro})
+    else:
+        return False
     d.report.mapped.append("options")
     return True
 
@@ -274,6 +286,11 @@ def _settle_outcome(d: _Draft) -> None:
     if not d.outcome or not d.options:
         return
     titles = [o["title"] for o in d.options]
+    chosen = d.outcome.get("chosen")
+    numbered = option_by_number(chosen, titles) if chosen else option_by_number(d.outcome["rationale"], titles,
+                                                                                  named=True)
+    if numbered:  # "Chosen option (3)", "Selected option 2)": the options' own numbering
+        d.outcome["chosen"] = numbered
     if not d.outcome.get("chosen"):
         return
     if d.outcome["chosen"] not in titles:
