@@ -305,7 +305,8 @@ PR_TEMPLATE = """<!-- Written by `archkb init`. -->
 
 - [ ] No architecture decision is affected, or
 - [ ] a record under `adr/` is added or updated (`archkb new adr "Title"`), and `archkb check` passes
-- [ ] superseded decisions are linked with `archkb supersede OLD "New title"`
+- [ ] a decision this one replaces is marked: `archkb new adr "Title" --supersedes ADR-NNNN`,
+      or `archkb supersede ADR-OLD --by ADR-NEW` for two existing records
 """
 
 
