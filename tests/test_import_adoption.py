@@ -105,3 +105,18 @@ def test_dates_and_titles():
     assert title_from_name("0007-use-postgres-for-orders.md") == "Use postgres for orders"
     assert title_from_name("0008-move-to-k8s/README.md") == "Move to k8s"
     assert title_from_name("20200924-adopt-log4brains.md") == "Adopt log4brains"
+
+
+def test_an_imported_adr_tools_page_reads_in_the_sources_order(tmp_path, capsys):
+    from archkb.core.catalog import load_catalog
+    from archkb.rules import check_catalog
+    from archkb.site.plan import SiteOptions, plan_site
+
+    root = _kb(tmp_path)
+    assert main(["import", os.path.join(root, "docs", "adr"), "-C", root]) == 0
+    plan = plan_site(check_catalog(load_catalog(root, use_cache=False)), SiteOptions(diagrams="off"))
+    page = plan.page("decisions/ADR-0001.md").content
+    order = [page.index(f"\n## {h}\n") for h in ("Context", "Decision", "Consequences")]
+    assert order == sorted(order), "Context, Decision, Consequences as in the source"
+    assert "Chosen option" not in page
+    assert "Each decision is reviewed in a pull request" in page.split("\n## Consequences\n", 1)[1]

@@ -252,7 +252,17 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
             if values:
                 body += f"**{name}**\n\n" + _bullets(values)
         opts.append(f"### {md_text(opt.title)}{mark}\n\n{body}")
-    parts.append(_section("Considered options", "".join(opts)))
+    # Verbatim sections that carry a standard part's text (an import's prose consequences, the prose before
+    # its options) are shown in that part, in the source's order, not after everything else.
+    inline = {"considered options": "", "consequences": ""}
+    extras = []
+    for extra in rec.sections:
+        key = extra.title.strip().lower()
+        if key in inline:
+            inline[key] += block_markdown(extra.body) + "\n\n"
+        else:
+            extras.append(extra)
+    parts.append(_section("Considered options", inline["considered options"] + "".join(opts)))
     if rec.outcome and rec.outcome.chosen:
         parts.append(_section("Decision outcome", f"Chosen option: **{md_text(rec.outcome.chosen)}**\n\n"
                               + block_markdown(rec.outcome.rationale) + "\n\n"))
@@ -263,14 +273,14 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
                          ("Neutral", rec.consequences.neutral)):
         if values:
             cons += f"**{name}**\n\n" + _bullets(values)
-    parts.append(_section("Consequences", cons))
+    parts.append(_section("Consequences", cons + inline["consequences"]))
     if rec.confirmation:
         parts.append(_section("Confirmation", block_markdown(rec.confirmation) + "\n\n"))
     parts.append(_section("Risks", _table(
         ["Risk", "Likelihood", "Impact", "Mitigation"],
         [[inline_markdown(r.description), r.likelihood.value, r.impact.value,
           inline_markdown(r.mitigation) if r.mitigation else ""] for r in rec.risks])))
-    for extra in rec.sections:
+    for extra in extras:
         parts.append(_section(md_text(extra.title), block_markdown(extra.body) + "\n\n"))
     parts.append(sources_section(rec.sources))
     parts.append(_links_and_backlinks(ctx, rec.id, uri))
