@@ -135,3 +135,27 @@ def test_the_init_hook_is_this_projects_hook():
 ])
 def test_web_url_of_a_remote(remote, url):
     assert web_url(remote) == url
+
+
+def test_the_generated_pre_commit_config_runs_the_hook(tmp_path):
+    import shutil
+    import sys
+
+    pre_commit = shutil.which("pre-commit", path=os.path.dirname(sys.executable))
+    if pre_commit is None:
+        pytest.skip("pre-commit is not installed (dev extra)")
+    repo = str(tmp_path / "r")
+    _git_repo(repo, remote=None)
+    assert main(["init", repo]) == 0
+    env = {**os.environ, "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ.get("PATH", ""),
+           "PRE_COMMIT_HOME": str(tmp_path / "pc")}
+    subprocess.run(["git", "-C", repo, "add", "-A"], check=True)
+    run = subprocess.run([pre_commit, "run", "--all-files"], cwd=repo, env=env, capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "archkb check" in run.stdout and "Passed" in run.stdout
+    with open(os.path.join(repo, "adr", "ADR-0001-record-architecture-decisions.yaml"), "a", encoding="utf-8") as fh:
+        fh.write("status: maybe\n")
+    run = subprocess.run([pre_commit, "run", "--all-files"], cwd=repo, env=env, capture_output=True, text=True,
+                         check=False)
+    assert run.returncode == 1 and "E002" in run.stdout, run.stdout
