@@ -52,3 +52,19 @@ def test_export_site_ships_the_templates_and_assets(tmp_path):
     assert "custom_dir: overrides" in exported and THEME_CSS in exported and THEME_JS in exported
     assert (out / "overrides" / "partials" / "archkb-record.html").is_file()
     assert (out / "overrides" / THEME_CSS).is_file()
+
+
+def test_another_theme_gets_a_warning_that_the_record_templates_need_material(tmp_path, caplog):
+    import logging
+
+    from mkdocs.config import load_config
+
+    cfg = make_project(str(tmp_path), "kb-small")
+    with open(cfg, encoding="utf-8") as fh:
+        text = fh.read().replace("  name: material\n", "  name: mkdocs\n").replace("  - tags\n", "")
+    with open(cfg, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    config = load_config(cfg)
+    with caplog.at_level(logging.WARNING):
+        config.plugins.on_config(config)
+    assert any("templates for theme: material" in r.message for r in caplog.records)

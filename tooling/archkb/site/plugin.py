@@ -67,6 +67,9 @@ def today() -> dt.date:
 def register_theme(config: MkDocsConfig) -> None:
     """Put the package's templates after the project's own `custom_dir` (which still overrides them) and before
     the theme's, and add the stylesheet and script, so `theme: material` alone gives the full look."""
+    if config.theme.name != "material":
+        log.warning(f"theme {config.theme.name!r}: the record header, status badge and superseded banner are "
+                    "templates for theme: material; record pages will show the record without them")
     dirs = config.theme.dirs
     if THEME_DIR not in dirs:
         custom = config.theme.custom_dir
