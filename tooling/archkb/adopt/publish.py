@@ -16,6 +16,7 @@ from typing import Any
 from archkb.adopt.convert import ImportResult
 from archkb.adopt.references import ReferenceResult, resolve_references
 from archkb.adopt.writer import record_yaml, slug
+from archkb.core.errors import InvalidInput
 
 
 @dataclass
@@ -88,8 +89,11 @@ def plan_import(result: ImportResult, src: str, *, root: str, out: str, schema_d
     for rid, rec in sorted(result.records.items()):
         plan.create[posixpath.join(out_rel, f"{rid}-{slug(rec['title'])}.yaml")] = record_yaml(rec, schema_dir)
     for source, dest in sorted(plan.references.images.items()):
-        with open(source, "rb") as fh:
-            plan.create[dest] = fh.read()
+        try:
+            with open(source, "rb") as fh:
+                plan.create[dest] = fh.read()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read the image {source}: {exc.strerror}") from exc
     new_text, advice = exclude_entry(root, src)
     if new_text is not None:
         plan.replace["mkdocs.yml"] = new_text
