@@ -109,6 +109,12 @@ def test_a_team_adopts_archkb_from_the_wheel(tmp_path):
     assert "5 record(s) read" in imported and "1 image(s) copied" in imported
     checked = _run(["archkb", "check"], repo, env, timings, "check")
     assert "0 error(s)" in checked
+    # Editor schemas live in the repository, current, and every record's modeline resolves to one.
+    _run(["archkb", "schema", "--check"], repo, env, timings, "schema --check")
+    for name in os.listdir(os.path.join(repo, "adr")):
+        with open(os.path.join(repo, "adr", name), encoding="utf-8") as fh:
+            target = fh.readline().strip().split("$schema=", 1)[1]
+        assert os.path.isfile(os.path.normpath(os.path.join(repo, "adr", target))), name
     _run(["mkdocs", "build", "--strict"], repo, env, timings, "mkdocs build --strict")
     site = os.path.join(repo, "site")
     print("timings (s): " + ", ".join(f"{k} {v:.1f}" for k, v in timings.items()))
