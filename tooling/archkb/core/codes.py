@@ -88,6 +88,10 @@ CODES: dict[str, Code] = {
              "adr/ADR-0003-x.yaml:1:1: warning W006 first line should be '# yaml-language-server: $schema=...'"),
         Code("W007", _W, "A file in a record folder is not read (wrong extension)",
              "adr/ADR-0003-x.yml:1:1: warning W007 ignored: record files end in .yaml"),
+        Code("W010", _W, "A relative link in a record's text points at no record and no file (a dead link on the site)",
+             "adr/ADR-0003-x.yaml:12:3: warning W010 context: link to '0004-y.md': no record or file 'adr/0004-y.md'"),
+        Code("W011", _W, "A decision has no date (an import whose source gave none that could be read)",
+             "adr/ADR-0003-x.yaml:4:1: warning W011 ADR-0003 has no date: add when its status last changed"),
         # --- pull-request rules (archkb.pr.gitdiff, `archkb check --base REF`) ----------------
         Code("E101", _E, "A record new in this branch takes an id the base branch already gives another file",
              "adr/ADR-0005-b.yaml:2:5: error E101 ADR-0005 in adr/ADR-0005-b.yaml is new here but main already has "

@@ -59,8 +59,9 @@ class KbConfig(Strict):
     """The duties the knowledge base is meant to support; empty means no coverage page and no coverage check."""
     proposed_max_days: int = Field(default=90, ge=1)
     """A proposed decision open longer than this many days gets warning W003."""
-    schema_dir: Line = "tooling/archkb/schemas"
-    """Where the JSON Schemas live, relative to the KB root (`archkb schema --write DIR` puts them there)."""
+    schema_dir: Line = ".archkb/schemas"
+    """Where the JSON Schemas live, relative to the KB root: record modelines point there and `archkb schema
+    --write` writes there, so editors resolve them in any repository (`archkb init` creates the folder)."""
 
     @property
     def category_ids(self) -> list[str]:

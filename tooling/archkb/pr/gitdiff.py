@@ -91,6 +91,50 @@ def next_adr_id(*catalogs: Catalog) -> str:
     return f"ADR-{max(used, default=0) + 1:04d}"
 
 
+ADR_FILE_RE = re.compile(r"^ADR-(\d{4,})(?:-[^/]*)?\.yaml$")
+
+
+def remote_adr_numbers(root: str) -> dict[int, list[str]]:
+    """ADR number -> the remote-tracking branches (`refs/remotes/*`) whose decision folder holds it.
+
+    Read from file names with `git ls-tree` (records are named after their ids, E004), so an
+    open pull request's number is seen without loading its records. Empty outside a repository.
+    """
+    from archkb.core.kinds import kind
+
+    try:
+        refs = _git(root, "for-each-ref", "--format=%(refname:short) %(symref)", "refs/remotes").splitlines()
+        prefix = _git(root, "rev-parse", "--show-prefix").strip()
+    except GitError:
+        return {}
+    folder = prefix + kind("decision").folder
+    out: dict[int, list[str]] = {}
+    for line in sorted(refs):
+        name, _, symref = line.partition(" ")
+        if symref.strip() or not name:
+            continue  # origin/HEAD points at a branch that is listed anyway
+        try:
+            files = _git(root, "ls-tree", "--name-only", f"{name}:{folder}").splitlines()
+        except GitError:
+            continue  # the branch has no decision folder
+        for file in files:
+            m = ADR_FILE_RE.match(file)
+            if m:
+                out.setdefault(int(m[1]), []).append(name)
+    return out
+
+
+def next_free_adr(catalogs: list[Catalog], remote: dict[int, list[str]]) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The next ADR id above every number in `catalogs` that no remote branch uses either, and the ids skipped
+    with the branches that hold them (so the author knows which open pull request took a number)."""
+    n = max((x for c in catalogs for x in adr_numbers(c)), default=0) + 1
+    skipped = []
+    while n in remote:
+        skipped.append((f"ADR-{n:04d}", sorted(remote[n])))
+        n += 1
+    return f"ADR-{n:04d}", skipped
+
+
 def _status(entry: Entry) -> str | None:
     status = getattr(entry.record, "status", None)
     return getattr(status, "value", status)
