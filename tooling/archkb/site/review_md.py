@@ -213,3 +213,43 @@ def score_markdown(sc: Score, url_for: UrlFor = None) -> str:
     if sc.new:
         out.append("## New (never answered)\n\n" + "\n".join(f"- `{i.qid}`" for i in sc.new) + "\n\n")
     return "".join(out)
+
+
+def site_url_of(root: str, config_url: str | None) -> str | None:
+    """The published site's base URL: `site_url` in archkb.yaml, else the top-level `site_url:` of mkdocs.yml.
+
+    mkdocs.yml may use Python tags a safe loader refuses, so only its `site_url:` line is read.
+    """
+    import os
+    import re
+
+    if config_url:
+        return config_url if config_url.endswith("/") else config_url + "/"
+    path = os.path.join(root, "mkdocs.yml")
+    try:
+        with open(path, encoding="utf-8") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    m = re.search(r"(?m)^site_url:[ \t]*['\"]?(https?://[^\s'\"#]+)", text)
+    if not m:
+        return None
+    url = m.group(1)
+    return url if url.endswith("/") else url + "/"
+
+
+def record_url_for(catalog: Any) -> Callable[[str], str]:
+    """Where a record is linked from generated files: its published page under the site URL when one is
+    configured (see `site_url_of`), else its YAML file relative to the knowledge-base root."""
+    from archkb.site.markdown import KIND_FOLDER, page_url
+
+    base = site_url_of(catalog.root, getattr(catalog.config, "site_url", None))
+
+    def url_for(rid: str) -> str:
+        entry = catalog.entry(rid)
+        if entry is None:
+            return ""
+        if base is None:
+            return str(entry.path)
+        return base + page_url(f"{KIND_FOLDER[entry.kind.name]}/{rid}.md")
+    return url_for
