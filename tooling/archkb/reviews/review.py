@@ -343,6 +343,43 @@ def risk_of(severity: str, status: str) -> str | None:
     return None
 
 
+SEVERITY_WORDS = {"high": "high-severity", "medium": "medium-severity", "low": "low-severity"}
+STATUS_WORDS = {"met": "met", "partial": "partly met", "not_met": "not met", "not_applicable": "not applicable",
+                "unanswered": "unanswered"}
+
+
+def risk_reason(severity: str, status: str) -> str:
+    """The risk rule spelled out for one item: "high-severity question, partly met: medium risk"."""
+    risk = risk_of(severity, status)
+    outcome = f"{risk} risk" if risk else ("no risk (joins the improvement plan)"
+                                          if status in ("partial", "not_met") else "no risk")
+    return f"{SEVERITY_WORDS.get(severity, severity)} question, {STATUS_WORDS.get(status, status)}: {outcome}"
+
+
+LEGAL_TIER = {"prohibited": "unacceptable", "high_risk_annex_i": "high", "high_risk_annex_iii": "high",
+              "transparency": "limited", "minimal": "minimal"}
+"""The internal risk tier each EU AI Act classification corresponds to (`not_assessed` has none)."""
+
+
+def legal_mismatch(project: Any) -> str | None:
+    """Why the internal risk tier and the legal classification disagree, in words; None when they agree."""
+    legal = _value(getattr(project, "legal_classification", "not_assessed"))
+    tier = _value(project.risk_tier)
+    if legal == "not_assessed":
+        return (f"The internal risk tier is {tier}, but the EU AI Act classification has not been assessed."
+                if tier in ("high", "unacceptable") else None)
+    if LEGAL_TIER[legal] == tier:
+        return None
+    return (f"The internal risk tier is {tier}, but the EU AI Act classification is {legal.replace('_', ' ')} "
+            f"(which corresponds to the {LEGAL_TIER[legal]} tier). Questions that apply by `legal_classification` "
+            "follow the legal view; those that apply by `risk_tier` follow the internal one.")
+
+
+def overdue(sc: Score, today: dt.date) -> list[Finding]:
+    """Improvement-plan entries (not met or partly met) whose due date has passed."""
+    return [f for f in sc.plan if f.answer is not None and f.answer.due and f.answer.due < today]
+
+
 def milestone_index(review: Any, name: str | None) -> int | None:
     """Index of the named milestone (the last one when name is None); None when there is none."""
     if name is None:
@@ -413,11 +450,27 @@ def history(review: Any, catalog: Catalog, assembly: Assembly | None = None) -> 
     return [score(review, catalog, m.name, asm) for m in _unique_milestones(review)]
 
 
-def risk_summary(review: Any, catalog: Catalog) -> dict[str, Any]:
-    """One line of a review index: items, high and medium risks and unanswered items at the latest milestone."""
+def risk_summary(review: Any, catalog: Catalog, today: dt.date | None = None) -> dict[str, Any]:
+    """One line of a review index: items, high and medium risks, overdue actions and unanswered items
+    at the latest milestone."""
     sc = score(review, catalog)
     return {"milestone": sc.milestone, "date": sc.date, "items": sum(s.total for s in sc.sections),
-            "high": len(sc.high_risks), "medium": len(sc.medium_risks), "unanswered": sc.totals["unanswered"]}
+            "high": len(sc.high_risks), "medium": len(sc.medium_risks), "unanswered": sc.totals["unanswered"],
+            "overdue": len(overdue(sc, today or dt.date.today()))}
+
+
+def verdict(sc: Score, today: dt.date) -> str:
+    """The one-line verdict of a milestone: "2 high risks open, 1 action overdue"."""
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+    late = len(overdue(sc, today))
+    parts = [f"{n(len(sc.high_risks), 'high risk')} open", f"{n(len(sc.medium_risks), 'medium risk')} open"]
+    if late:
+        parts.append(f"{n(late, 'action')} overdue")
+    unanswered = sc.totals["unanswered"]
+    if unanswered:
+        parts.append(f"{n(unanswered, 'item')} unanswered")
+    return ", ".join(parts)
 
 
 def _unique_milestones(review: Any) -> list[Any]:

@@ -7,11 +7,26 @@ come from a `url_for(record_id) -> url` callable; with none, ids are shown witho
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from archkb.reviews.review import COUNT_KEYS, Finding, Score, assemble, history, score
-from archkb.site.sanitize import attr_text, inline_markdown, md_text
+from archkb.reviews.review import (
+    COUNT_KEYS,
+    Finding,
+    Score,
+    assemble,
+    history,
+    legal_mismatch,
+    overdue,
+    risk_of,
+    risk_reason,
+    score,
+    verdict,
+)
+from archkb.site.sanitize import attr_text, inline_markdown, markdown_html, md_text
 
 UrlFor = Callable[[str], str] | None
 
@@ -253,3 +268,399 @@ def record_url_for(catalog: Any) -> Callable[[str], str]:
             return str(entry.path)
         return base + page_url(f"{KIND_FOLDER[entry.kind.name]}/{rid}.md")
     return url_for
+
+
+# ---------------------------------------------------------------- the board view (review page and board pack)
+#
+# Raw HTML blocks (no blank lines inside, so Markdown passes them through whole): folded
+# `<details>` need HTML inside, and the board pack prints the same blocks. Text from records
+# is escaped (`_h`) or rendered and sanitised (`_rich`); links use `href_for(record_id)`, a
+# real URL (raw HTML is not rewritten by MkDocs), or no link when it is None.
+
+HrefFor = Callable[[str], "str | None"] | None
+CHART_LABEL = 300
+CHART_BAR = 320
+CHART_ROW = 22
+
+
+def today_for_pages() -> dt.date:
+    """The date pages measure "overdue" against: ARCHKB_TODAY when set (reproducible builds), else today."""
+    override = os.environ.get("ARCHKB_TODAY")
+    return dt.date.fromisoformat(override) if override else dt.date.today()
+
+
+def _h(text: str | None) -> str:
+    return attr_text(text or "")
+
+
+def _rich(text: str | None) -> str:
+    """A Markdown field as sanitised inline HTML on one line (paragraph tags dropped)."""
+    if not text:
+        return ""
+    html_text = markdown_html(" ".join(text.split()) if "\n\n" not in text else text, inert=True).strip()
+    if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
+        html_text = html_text[3:-4]
+    return html_text.replace("\n", " ")
+
+
+def _a(rid: str, text: str, href_for: HrefFor) -> str:
+    url = href_for(rid) if href_for else None
+    return f'<a href="{attr_text(url)}">{_h(text)}</a>' if url else _h(text)
+
+
+def _html_table(headers: list[str], rows: list[list[str]]) -> str:
+    # No class attribute: the theme styles `table:not([class])`, so these look like the Markdown tables.
+    head = "".join(f"<th>{h}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _fold(summary: str, body: str, fold: bool, *, open_: bool = False) -> str:
+    if not fold:
+        return body + "\n\n"
+    return (f'<details class="archkb-fold"{" open" if open_ else ""}><summary>{summary}</summary>'
+            f"{body}</details>\n\n")
+
+
+def _who_when(f: Finding, today: dt.date) -> tuple[str, str]:
+    a = f.answer
+    owner = _h(a.owner) if a is not None and a.owner else "<em>no owner</em>"
+    if a is None or not a.due:
+        return owner, "<em>no date</em>"
+    late = " <strong>(overdue)</strong>" if a.due < today else ""
+    return owner, f'<span class="archkb-date">{a.due.isoformat()}</span>{late}'
+
+
+def _status_cell(f: Finding) -> str:
+    text = LABELS[f.status]
+    a = f.answer
+    if a is not None and getattr(a, "carried_from", None):
+        text += f" <small>(carried from {_h(a.carried_from)})</small>"
+    if a is not None and getattr(a, "automated", None) is not None:
+        text += " <small>(automated)</small>" if a.automated else " <small>(by hand)</small>"
+    return text
+
+
+def risks_table(sc: Score, href_for: HrefFor, today: dt.date) -> str:
+    """Open high and medium risks with the rule in words, the owner and the due date."""
+    rows = []
+    for f in [*sc.high_risks, *sc.medium_risks]:
+        owner, due = _who_when(f, today)
+        risk = risk_of(f.item.severity, f.status) or ""
+        rows.append([f'<span class="archkb-risk-{risk}">{risk}</span>',
+                     f"{_a(f.item.record_id, f.item.qid, href_for)}<br>{_rich(f.item.text)}",
+                     _h(risk_reason(f.item.severity, f.status)), owner, due])
+    if not rows:
+        return "<p>No open high or medium risks.</p>\n\n"
+    return _html_table(["Risk", "Item", "Why", "Owner", "Due"], rows) + "\n\n"
+
+
+def summary_section(review: Any, sc: Score, href_for: HrefFor, today: dt.date, *, fold: bool = True) -> str:
+    """The board's first screen: verdict, legal mismatch, ML Test Score, open risks, change since last time."""
+    if sc.milestone and sc.date:
+        head = (f'<p class="archkb-verdict"><strong>Verdict at {_h(sc.milestone)} ({sc.date.isoformat()}):'
+                f"</strong> {_h(verdict(sc, today))}.</p>")
+    else:
+        head = '<p class="archkb-verdict"><strong>Not yet reviewed:</strong> every item is unanswered.</p>'
+    parts = [head + "\n\n"]
+    mismatch = legal_mismatch(review.project)
+    if mismatch:
+        parts.append(f'<p class="archkb-mismatch"><strong>Risk tier and legal classification differ.</strong> '
+                     f"{_rich(mismatch)}</p>\n\n")
+    for mt in sc.ml_test_scores:
+        parts.append(f"<p><strong>ML Test Score ({_h(mt.checklist)}): {mt.final:g}</strong> — the lowest of its "
+                     "sections (" + ", ".join(f"{_h(s.title.split(': ', 1)[-1])} {s.points:g}/{s.tests}"
+                                              for s in mt.sections)
+                     + "; half a point per test run by hand, one per automated test).</p>\n\n")
+    parts.append("<p><strong>Open risks</strong> (a high-severity question not met is a high risk, partly met a "
+                 "medium risk; a medium-severity question not met or partly met is a medium risk):</p>\n\n")
+    parts.append(risks_table(sc, href_for, today))
+    parts.append(change_summary(sc, href_for, fold=fold))
+    return "".join(parts)
+
+
+def change_summary(sc: Score, href_for: HrefFor, *, fold: bool = True) -> str:
+    """What changed since the previous milestone: counts, the regressions listed, the improvements folded
+    (left out when not folding: a printed summary keeps to one page; the history has them)."""
+    if not sc.previous:
+        return ""
+    head = (f"<p><strong>Since {_h(sc.previous)}:</strong> {len(sc.improved)} improved, "
+            f"{len(sc.regressed)} regressed, {len(sc.new)} new (never answered).</p>")
+    out = head + "\n\n"
+
+    def items(found: list[Finding]) -> str:
+        return "<ul>" + "".join(f"<li>{_a(f.item.record_id, f.item.qid, href_for)}: {LABELS[f.before or '']} → "
+                                f"{LABELS[f.status]}</li>" for f in found) + "</ul>"
+    if sc.regressed:
+        out += f"<p>Regressed:</p>{items(sc.regressed)}\n\n"
+    if sc.improved and fold:
+        out += _fold(f"Improved ({len(sc.improved)})", items(sc.improved), fold)
+    return out
+
+
+def _chart_rows(sc: Score) -> list[tuple[str, Any]]:
+    """("group", title) rows before each run of sections from one source, then ("section", score) rows."""
+    rows: list[tuple[str, Any]] = []
+    group = None
+    for s in sc.sections:
+        head, sep, _ = s.title.partition(": ")
+        head = head if sep else ""
+        if head != group:
+            group = head
+            if head:
+                rows.append(("group", head))
+        rows.append(("section", s))
+    return rows
+
+
+def scorecard_chart(sc: Score) -> str:
+    """A static SVG chart: one stacked bar per section (met, partial, not met, n/a, unanswered) with its counts,
+    the sections grouped under their checklist (or "Pattern") so the labels stay short."""
+    rows = _chart_rows(sc)
+    height = CHART_ROW * (len(rows) + 2) + 8
+    width = CHART_LABEL + CHART_BAR + 90
+    label = attr_text(f"Scorecard at {sc.milestone or 'no milestone'}: " + "; ".join(
+        f"{s.title}: {s.counts['met']} of {s.total} met" for s in sc.sections))
+    out = [f'<svg class="archkb-chart" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-label="{label}" font-family="sans-serif" '
+           'font-size="12">']
+    x = CHART_LABEL
+    for key in COUNT_KEYS:  # legend
+        out.append(f'<rect x="{x}" y="4" width="10" height="10" fill="{COLOURS[key]}"/>'
+                   f'<text x="{x + 14}" y="13">{LABELS[key]}</text>')
+        x += 14 + 8 * len(LABELS[key]) + 12
+    for n, (kind, row) in enumerate(rows):
+        y = CHART_ROW * (n + 1) + 4
+        if kind == "group":
+            out.append(f'<text x="4" y="{y + 13}" font-weight="bold">{attr_text(row)}</text>')
+            continue
+        s = row
+        short = s.title.partition(": ")[2] or s.title
+        short = short if len(short) <= 44 else short[:43] + "…"
+        counts = ", ".join(f"{s.counts[k]} {LABELS[k]}" for k in COUNT_KEYS)
+        out.append(f'<g><title>{attr_text(s.title)}: {attr_text(counts)}</title>'
+                   f'<text x="{CHART_LABEL - 6}" y="{y + 13}" text-anchor="end">{attr_text(short)}</text>')
+        bx = float(CHART_LABEL)
+        total = s.total or 1
+        for key in COUNT_KEYS:
+            w = round(CHART_BAR * s.counts[key] / total, 1)
+            if s.counts[key]:
+                out.append(f'<rect x="{bx:g}" y="{y}" width="{w:g}" height="16" fill="{COLOURS[key]}"/>')
+                bx += w
+        out.append(f'<text x="{CHART_LABEL + CHART_BAR + 6}" y="{y + 13}">{s.counts["met"]}/{s.total} met</text></g>')
+    t = sc.totals
+    y = CHART_ROW * (len(rows) + 1) + 4
+    out.append(f'<text x="{CHART_LABEL - 6}" y="{y + 13}" text-anchor="end" font-weight="bold">Total</text>'
+               f'<text x="{CHART_LABEL}" y="{y + 13}" font-weight="bold">'
+               + attr_text(", ".join(f"{t[k]} {LABELS[k]}" for k in COUNT_KEYS)) + "</text>")
+    out.append("</svg>")
+    return "".join(out)
+
+
+def ml_test_table(sc: Score) -> str:
+    """Each ML Test Score checklist's points per section (tests met by hand and automated)."""
+    out = ""
+    for mt in sc.ml_test_scores:
+        rows = [[_h(s.title.split(": ", 1)[-1]), str(s.tests), str(s.manual), str(s.automated), f"{s.points:g}"]
+                for s in mt.sections]
+        rows.append(["<strong>ML Test Score (the lowest section)</strong>", "", "", "", f"<strong>{mt.final:g}</strong>"])
+        out += (f"<p>ML Test Score of {_h(mt.checklist)}: half a point per test met and run by hand, one per "
+                "automated test met; an answer that does not say counts as by hand.</p>"
+                + _html_table(["Section", "Tests", "By hand", "Automated", "Points"], rows) + "\n\n")
+    return out
+
+
+def scorecard_section(sc: Score, *, fold: bool = True) -> str:
+    """The chart, the ML Test Score where a checklist declares it, then the counts table (folded on the page;
+    left out in print, where the chart's counts suffice)."""
+    rows = [[_h(s.title), *_counts_row(s.counts)] for s in sc.sections]
+    rows.append(["<strong>Total</strong>", *[f"<strong>{v}</strong>" for v in _counts_row(sc.totals)]])
+    table = _html_table(["Section", "Met", "Partial", "Not met", "N/A", "Unanswered"], rows)
+    chart = f'<figure class="archkb-diagram">{scorecard_chart(sc)}</figure>\n\n' + ml_test_table(sc)
+    return chart + _fold("Counts by section", table, True) if fold else chart
+
+
+def _answer_cells(f: Finding) -> tuple[str, str]:
+    a = f.answer
+    if a is None:
+        return "", ""
+    evidence = "<br>".join(_rich(e) for e in a.evidence)
+    notes = " ".join(x for x in (_rich(a.notes), f"<em>Not applicable:</em> {_rich(a.reason)}" if a.reason else "")
+                     if x)
+    return evidence, notes
+
+
+def items_section(review: Any, asm: Any, sc: Score, href_for: HrefFor, *, fold: bool = True) -> str:
+    """Every item, section by section (folded, the counts in the summary), with status, evidence and notes."""
+    milestone = next((m for m in review.milestones if m.name == sc.milestone), None)
+    by_section: dict[str, list[Finding]] = {}
+    for item in asm.items:
+        answer = milestone.answers.get(item.qid) if milestone else None
+        status = getattr(answer.status, "value", "unanswered") if answer is not None else "unanswered"
+        by_section.setdefault(item.section, []).append(Finding(item, status, answer))
+    out = []
+    for s in sc.sections:
+        rows = []
+        for f in by_section.get(s.key, []):
+            evidence, notes = _answer_cells(f)
+            rows.append([f"{_a(f.item.record_id, f.item.qid, href_for)}<br>{_rich(f.item.text)}", f.item.severity,
+                         _status_cell(f), evidence, notes])
+        counts = ", ".join(f"{s.counts[k]} {LABELS[k]}" for k in COUNT_KEYS if s.counts[k])
+        body = _html_table(["Item", "Severity", "Status", "Evidence", "Notes"], rows)
+        if fold:
+            out.append(_fold(f"{_h(s.title)} <small>({counts})</small>", body, True))
+        else:
+            out.append(f"<h3>{_h(s.title)}</h3>\n\n{body}\n\n")
+    return "".join(out)
+
+
+def plan_section(sc: Score, href_for: HrefFor, today: dt.date, *, fold: bool = True) -> str:
+    """The improvement plan (riskiest first, then the earliest due date) with owners and dates."""
+    rows = []
+    for f in sc.plan:
+        owner, due = _who_when(f, today)
+        rows.append([f"{_a(f.item.record_id, f.item.qid, href_for)}<br>{_rich(f.item.text)}", f.item.severity,
+                     LABELS[f.status], owner, due, _rich(f.item.improvement)])
+    if not rows:
+        return "<p>Nothing to improve.</p>\n\n"
+    late = len(overdue(sc, today))
+    body = _html_table(["Item", "Severity", "Status", "Owner", "Due", "Improvement"], rows)
+    return _fold(f"{len(rows)} action(s)" + (f", {late} overdue" if late else ""), body, fold)
+
+
+def history_section(scores: list[Score], href_for: HrefFor, *, fold: bool = True) -> str:
+    """Counts and risks at every milestone, then each milestone's changes (folded)."""
+    rows = [[_h(s.milestone), s.date.isoformat() if s.date else "", bar(s.totals), *_counts_row(s.totals),
+             str(len(s.high_risks)), str(len(s.medium_risks))] for s in scores]
+    out = _html_table(["Milestone", "Date", "", "Met", "Partial", "Not met", "N/A", "Unanswered", "High", "Medium"],
+                      rows) + "\n\n"
+    for s in scores[1:]:
+        if not (s.improved or s.regressed or s.new):
+            continue
+        body = ""
+        for name, found in (("Improved", s.improved), ("Regressed", s.regressed)):
+            if found:
+                body += f"<p>{name}:</p><ul>" + "".join(
+                    f"<li>{_a(f.item.record_id, f.item.qid, href_for)}: {LABELS[f.before or '']} → "
+                    f"{LABELS[f.status]}</li>" for f in found) + "</ul>"
+        if s.new:
+            body += "<p>New (never answered):</p><ul>" + "".join(
+                f"<li>{_a(i.record_id, i.qid, href_for)}</li>" for i in s.new) + "</ul>"
+        title = (f"{_h(s.previous)} → {_h(s.milestone)}: {len(s.improved)} improved, {len(s.regressed)} regressed, "
+                 f"{len(s.new)} new")
+        out += _fold(title, body, fold)
+    return out
+
+
+@dataclass
+class Board:
+    """The parts of a review's board view at one milestone, each a Markdown-safe HTML block."""
+
+    score: Score
+    summary: str
+    scorecard: str
+    items: str
+    plan: str
+    history: str
+
+
+def board(review: Any, catalog: Any, href_for: HrefFor = None, *, milestone: str | None = None,
+          today: dt.date | None = None, fold: bool = True) -> Board:
+    """The board view of a review (the latest milestone by default)."""
+    today = today or today_for_pages()
+    asm = assemble(review, catalog)
+    scores = history(review, catalog, asm)
+    sc = score(review, catalog, milestone, asm)
+    shown = [s for s in scores if s.date is None or sc.date is None or s.date <= sc.date]
+    return Board(sc, summary_section(review, sc, href_for, today, fold=fold), scorecard_section(sc, fold=fold),
+                 items_section(review, asm, sc, href_for, fold=fold), plan_section(sc, href_for, today, fold=fold),
+                 history_section(shown, href_for, fold=fold) if shown else "")
+
+
+# ---------------------------------------------------------------- risk register
+
+LEVEL = {"low": 1, "medium": 2, "high": 3}
+STATUS_WEIGHT = {"partial": 2, "not_met": 3}
+OPEN_DECISIONS = ("accepted", "proposed")
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """One row of the risk register: a decision's risk or an open review risk, with its ranking score."""
+
+    level: str
+    """high, medium or low."""
+    points: int
+    """likelihood × impact, or severity × status, each on a 1-3 scale (so 1-9)."""
+    basis: str
+    source_id: str
+    item: str
+    description: str
+    owner: str
+    due: dt.date | None
+    mitigation: str
+
+    def key(self) -> tuple[int, int, str, str]:
+        return (-LEVEL[self.level], -self.points, self.source_id, self.item)
+
+
+def _level_of(points: int) -> str:
+    return "high" if points >= 6 else "medium" if points >= 3 else "low"
+
+
+def register_entries(catalog: Any) -> list[RegisterEntry]:
+    """Every risk of an accepted or proposed decision and every open risk of every review (latest milestone), ranked:
+    level first (high, medium, low), then points, then id."""
+    out: list[RegisterEntry] = []
+    for d in catalog.records("decision"):
+        if d.status.value not in OPEN_DECISIONS:
+            continue
+        for n, r in enumerate(d.risks):
+            lk, im = r.likelihood.value, r.impact.value
+            points = LEVEL[lk] * LEVEL[im]
+            out.append(RegisterEntry(_level_of(points), points, f"likelihood {lk} × impact {im}", d.id,
+                                     f"risks[{n}]", r.description, ", ".join(d.decision_makers), d.review_by,
+                                     r.mitigation or ""))
+    for review in catalog.records("review"):
+        sc = score(review, catalog)
+        for f in [*sc.high_risks, *sc.medium_risks]:
+            a = f.answer
+            out.append(RegisterEntry(risk_of(f.item.severity, f.status) or "medium",
+                                     LEVEL[f.item.severity] * STATUS_WEIGHT[f.status],
+                                     risk_reason(f.item.severity, f.status), review.id, f.item.qid, f.item.text,
+                                     (a.owner or "") if a is not None else "", a.due if a is not None else None,
+                                     f.item.improvement or ""))
+    return sorted(out, key=RegisterEntry.key)
+
+
+def risk_register(ctx: Any) -> str:
+    """The risk register page: every decision risk and open review risk in one ranked, filterable table."""
+    from archkb.site.markdown import FILTER_BOX, front_matter, page_title, rel
+
+    uri = "reviews/risks.md"
+    today = today_for_pages()
+    entries = register_entries(ctx.catalog)
+    rows = []
+    for n, e in enumerate(entries, 1):
+        source = ctx.link(uri, e.source_id, e.source_id)
+        if ctx.catalog.kind_of(e.source_id) == "review":
+            item = ctx.catalog.get(e.item.split("/", 1)[0])
+            where = ctx.link(uri, item.id, e.item) if item is not None else md_text(e.item)
+        else:
+            where = md_text(e.item)
+        due = e.due.isoformat() + (" (overdue)" if e.due < today else "") if e.due else "—"
+        rows.append([str(n), f"**{e.level}**", f"{e.points} ({md_text(e.basis)})", source, where,
+                     inline_markdown(e.description), md_text(e.owner) if e.owner else "—", due,
+                     inline_markdown(e.mitigation) if e.mitigation else "—"])
+    counts = {lv: sum(1 for e in entries if e.level == lv) for lv in ("high", "medium", "low")}
+    intro = (f"{len(entries)} risks: {counts['high']} high, {counts['medium']} medium, {counts['low']} low. "
+             "Decision risks (accepted and proposed decisions) score likelihood × impact; review risks (open at each "
+             "review's latest milestone) score severity × status (low 1, medium 2, high 3; partly met 2, not met 3). "
+             "Ranked by level, then score. For a decision the owner is its decision makers and the date its "
+             f"`review_by`; for a review risk, the answer's owner and due date. See also the [reviews]"
+             f"({rel(uri, 'reviews/index.md')}).\n\n")
+    table = _table(["#", "Level", "Score", "Record", "Item", "Risk", "Owner", "Due", "Mitigation or improvement"],
+                   rows) or "No open risks.\n\n"
+    meta = front_matter({"title": page_title("Risk register"), "archkb_index": True})
+    return meta + "# Risk register\n\n" + intro + FILTER_BOX.replace(
+        "Filter by id, title, status, date or tag", "Filter by record, level, owner or text") + table
