@@ -179,7 +179,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         from archkb.export.review_csv import checklist_csv
 
-        sys.stdout.write(checklist_csv(asm))
+        sys.stdout.write(checklist_csv(asm, _source_url(catalog)))
     else:
         from archkb.site.review_md import assembled_checklist_markdown
 

@@ -19,7 +19,8 @@ from archkb.core.problems import Position, Problem, error
 from archkb.reviews.review import STATUSES, Assembly, assemble, risk_of
 
 CHECKLIST_COLUMNS = ("id", "section", "severity", "question", "rationale", "evidence_expected", "maps_to",
-                     "mitigated_by", "improvement", "source_kind", "source_id", "source_question", "source_path")
+                     "mitigated_by", "improvement", "source_kind", "source_id", "source_question", "source_path",
+                     "link")
 RESULT_COLUMNS = ("review", "milestone", "date", "id", "section", "severity", "status", "risk", "reason",
                   "owner", "due", "evidence", "notes", "question")
 
@@ -43,14 +44,16 @@ def _flat(text: str | None) -> str:
     return " ".join((text or "").split())
 
 
-def checklist_csv(asm: Assembly) -> str:
-    """One row per item of an assembled checklist, in checklist order."""
+def checklist_csv(asm: Assembly, url_for: Any = None) -> str:
+    """One row per item of an assembled checklist, in checklist order; `link` is the source record's
+    published page when `url_for` gives one (a site URL is configured), else its YAML path."""
     rows = []
     for i in asm.items:
         rows.append([i.qid, i.section_title, i.severity, _flat(i.text), _flat(i.rationale),
                      "; ".join(_flat(e) for e in i.evidence),
                      "; ".join(f"{k}: {', '.join(v)}" for k, v in i.maps_to), ", ".join(i.mitigated_by),
-                     _flat(i.improvement), i.kind, i.record_id, i.question_id, i.source_path])
+                     _flat(i.improvement), i.kind, i.record_id, i.question_id, i.source_path,
+                     (url_for(i.record_id) if url_for else "") or i.source_path])
     return _csv(CHECKLIST_COLUMNS, rows)
 
 
