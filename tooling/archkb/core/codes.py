@@ -135,6 +135,8 @@ CODES: dict[str, Code] = {
              "checklists/x.yaml:30:11: error E301 quality/schema: maps_to key 'nist' is not a known framework (known: ...)"),
         Code("E302", _E, "A crosswalk identifier does not belong to the framework it is listed under",
              "checklists/x.yaml:31:26: error E302 quality/schema: 'Data 8' is not an identifier of ml-test-score"),
+        Code("E303", _E, "An OWASP risk id (LLMnn, ASInn) is written without its edition year",
+             "patterns/rag.yaml:20:44: error E303 'LLM08' has no edition year; write it as LLM08:YYYY (lists: ...)"),
     ]
 }
 

@@ -91,7 +91,7 @@ def local_graph(g: nx.MultiDiGraph, rid: str, depth: int) -> nx.MultiDiGraph:
 
 
 def _induced(g: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
-    sub = nx.MultiDiGraph()
+    sub: nx.MultiDiGraph = nx.MultiDiGraph()
     for n in sorted(nodes):
         sub.add_node(n, **g.nodes[n])
     for n in sorted(nodes):
@@ -238,9 +238,9 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     return SitePlan(pages, nav, stats, ctx, diagrams.assets())
 
 
-def _md_link_for(ctx: md.PageContext, page_uri: str) -> Callable[[str], str | None]:
-    """Markdown link targets from one page to record pages (None for ids that are not records)."""
-    return lambda rid: md.rel(page_uri, ctx.uri(rid)) if rid in ctx.graph else None
+def _md_link_for(ctx: md.PageContext, page_uri: str) -> Callable[[str], str]:
+    """Markdown link targets from one page to record pages ("" for ids that are not records: no link)."""
+    return lambda rid: md.rel(page_uri, ctx.uri(rid)) if rid in ctx.graph else ""
 
 
 def _by_category(recs: list[Any]) -> dict[Any, list[Any]]:
