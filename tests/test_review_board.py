@@ -74,7 +74,10 @@ def test_review_page_is_summary_first_and_shows_evidence_and_notes(capsys, kb):
     assert "Injection suite run 2026-04-20" in items  # evidence
     assert "Postcode proxy found in the index" in items  # notes
     assert "No prompts or completions are stored." in items  # a not-applicable reason
-    assert items.count('<details class="archkb-fold">') == 5  # one per section
+    assert items.count('<details class="archkb-fold">') == 3  # GenAI readiness, Pattern, Adopted decisions
+    history = text[text.index("### History"):text.index("## Links")]
+    assert "Evidence and notes recorded at design (2026-02-01): 1 answer(s)" in history
+    assert "Redaction unit tests" in history  # evidence recorded only at the earlier milestone
     plan = text[text.index("## Improvement plan"):text.index("## Profile")]
     assert plan.startswith('## Improvement plan\n\n<details class="archkb-fold"><summary>')
     assert '<svg class="archkb-chart"' in text and "<script" not in text

@@ -120,9 +120,11 @@ def _apply_edits(text: str, edits: list[_Edit]) -> str:
     return text
 
 
-def _milestone_nodes(path: str, root: yaml.Node) -> tuple[yaml.Node | None, yaml.Node | None]:
+def _milestone_nodes(path: str, root: yaml.Node) -> tuple[yaml.Node | None, yaml.SequenceNode | None]:
     key, seq = _get(root, "milestones")
-    if seq is not None and not isinstance(seq, yaml.SequenceNode):
+    if seq is None:
+        return key, None
+    if not isinstance(seq, yaml.SequenceNode):
         raise InvalidInput(f"{path}: `milestones` is not a list; run `archkb check`")
     return key, seq
 

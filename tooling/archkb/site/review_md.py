@@ -280,7 +280,7 @@ def record_url_for(catalog: Any) -> Callable[[str], str]:
 HrefFor = Callable[[str], "str | None"] | None
 CHART_LABEL = 300
 CHART_BAR = 320
-CHART_ROW = 22
+CHART_ROW = 18
 
 
 def today_for_pages() -> dt.date:
@@ -432,26 +432,26 @@ def scorecard_chart(sc: Score) -> str:
     for n, (kind, row) in enumerate(rows):
         y = CHART_ROW * (n + 1) + 4
         if kind == "group":
-            out.append(f'<text x="4" y="{y + 13}" font-weight="bold">{attr_text(row)}</text>')
+            out.append(f'<text x="4" y="{y + 12}" font-weight="bold">{attr_text(row)}</text>')
             continue
         s = row
         short = s.title.partition(": ")[2] or s.title
         short = short if len(short) <= 44 else short[:43] + "…"
         counts = ", ".join(f"{s.counts[k]} {LABELS[k]}" for k in COUNT_KEYS)
         out.append(f'<g><title>{attr_text(s.title)}: {attr_text(counts)}</title>'
-                   f'<text x="{CHART_LABEL - 6}" y="{y + 13}" text-anchor="end">{attr_text(short)}</text>')
+                   f'<text x="{CHART_LABEL - 6}" y="{y + 12}" text-anchor="end">{attr_text(short)}</text>')
         bx = float(CHART_LABEL)
         total = s.total or 1
         for key in COUNT_KEYS:
             w = round(CHART_BAR * s.counts[key] / total, 1)
             if s.counts[key]:
-                out.append(f'<rect x="{bx:g}" y="{y}" width="{w:g}" height="16" fill="{COLOURS[key]}"/>')
+                out.append(f'<rect x="{bx:g}" y="{y}" width="{w:g}" height="14" fill="{COLOURS[key]}"/>')
                 bx += w
-        out.append(f'<text x="{CHART_LABEL + CHART_BAR + 6}" y="{y + 13}">{s.counts["met"]}/{s.total} met</text></g>')
+        out.append(f'<text x="{CHART_LABEL + CHART_BAR + 6}" y="{y + 12}">{s.counts["met"]}/{s.total} met</text></g>')
     t = sc.totals
     y = CHART_ROW * (len(rows) + 1) + 4
-    out.append(f'<text x="{CHART_LABEL - 6}" y="{y + 13}" text-anchor="end" font-weight="bold">Total</text>'
-               f'<text x="{CHART_LABEL}" y="{y + 13}" font-weight="bold">'
+    out.append(f'<text x="{CHART_LABEL - 6}" y="{y + 12}" text-anchor="end" font-weight="bold">Total</text>'
+               f'<text x="{CHART_LABEL}" y="{y + 12}" font-weight="bold">'
                + attr_text(", ".join(f"{t[k]} {LABELS[k]}" for k in COUNT_KEYS)) + "</text>")
     out.append("</svg>")
     return "".join(out)
@@ -491,26 +491,38 @@ def _answer_cells(f: Finding) -> tuple[str, str]:
 
 
 def items_section(review: Any, asm: Any, sc: Score, href_for: HrefFor, *, fold: bool = True) -> str:
-    """Every item, section by section (folded, the counts in the summary), with status, evidence and notes."""
+    """Every item with its status, evidence and notes: one fold per checklist (and one for the patterns),
+    the counts in its summary, a table per section inside."""
     milestone = next((m for m in review.milestones if m.name == sc.milestone), None)
     by_section: dict[str, list[Finding]] = {}
     for item in asm.items:
         answer = milestone.answers.get(item.qid) if milestone else None
         status = getattr(answer.status, "value", "unanswered") if answer is not None else "unanswered"
         by_section.setdefault(item.section, []).append(Finding(item, status, answer))
-    out = []
+    groups: dict[str, list[Any]] = {}
     for s in sc.sections:
-        rows = []
-        for f in by_section.get(s.key, []):
-            evidence, notes = _answer_cells(f)
-            rows.append([f"{_a(f.item.record_id, f.item.qid, href_for)}<br>{_rich(f.item.text)}", f.item.severity,
-                         _status_cell(f), evidence, notes])
-        counts = ", ".join(f"{s.counts[k]} {LABELS[k]}" for k in COUNT_KEYS if s.counts[k])
-        body = _html_table(["Item", "Severity", "Status", "Evidence", "Notes"], rows)
+        head, sep, _ = s.title.partition(": ")
+        groups.setdefault(head if sep else s.title, []).append(s)
+    out = []
+    for group, sections in groups.items():
+        body = ""
+        totals = dict.fromkeys(COUNT_KEYS, 0)
+        for s in sections:
+            rows = []
+            for f in by_section.get(s.key, []):
+                evidence, notes = _answer_cells(f)
+                rows.append([f"{_a(f.item.record_id, f.item.qid, href_for)}<br>{_rich(f.item.text)}",
+                             f.item.severity, _status_cell(f), evidence, notes])
+            for k in COUNT_KEYS:
+                totals[k] += s.counts[k]
+            name = s.title.partition(": ")[2] or s.title
+            body += f"<p><strong>{_h(name)}</strong></p>" + _html_table(
+                ["Item", "Severity", "Status", "Evidence", "Notes"], rows)
+        counts = ", ".join(f"{totals[k]} {LABELS[k]}" for k in COUNT_KEYS if totals[k])
         if fold:
-            out.append(_fold(f"{_h(s.title)} <small>({counts})</small>", body, True))
+            out.append(_fold(f"{_h(group)} <small>({counts})</small>", body, True))
         else:
-            out.append(f"<h3>{_h(s.title)}</h3>\n\n{body}\n\n")
+            out.append(f"<h3>{_h(group)}</h3>\n\n{body}\n\n")
     return "".join(out)
 
 
@@ -552,6 +564,30 @@ def history_section(scores: list[Score], href_for: HrefFor, *, fold: bool = True
     return out
 
 
+def earlier_answers(review: Any, asm: Any, shown: str | None, href_for: HrefFor, *, fold: bool = True) -> str:
+    """The evidence, notes and reasons recorded at the other milestones (folded, one per milestone), so that
+    nothing a board recorded is missing from the page or its search."""
+    known = asm.by_qid
+    out = ""
+    for m in review.milestones:
+        if m.name == shown:
+            continue
+        rows = []
+        for qid, a in m.answers.items():
+            if not (a.evidence or a.notes or a.reason):
+                continue
+            item = known.get(qid)
+            status = getattr(a.status, "value", a.status)
+            f = Finding(item, status, a) if item is not None else None
+            evidence, notes = _answer_cells(f) if f is not None else ("", "")
+            ref = _a(item.record_id, qid, href_for) if item is not None else _h(qid)
+            rows.append([ref, _status_cell(f) if f is not None else LABELS.get(status, status), evidence, notes])
+        if rows:
+            out += _fold(f"Evidence and notes recorded at {_h(m.name)} ({m.date.isoformat()}): {len(rows)} answer(s)",
+                         _html_table(["Item", "Status", "Evidence", "Notes"], rows), fold)
+    return out
+
+
 @dataclass
 class Board:
     """The parts of a review's board view at one milestone, each a Markdown-safe HTML block."""
@@ -572,9 +608,11 @@ def board(review: Any, catalog: Any, href_for: HrefFor = None, *, milestone: str
     scores = history(review, catalog, asm)
     sc = score(review, catalog, milestone, asm)
     shown = [s for s in scores if s.date is None or sc.date is None or s.date <= sc.date]
+    past = (history_section(shown, href_for, fold=fold) if shown else "") + earlier_answers(
+        review, asm, sc.milestone, href_for, fold=fold)
     return Board(sc, summary_section(review, sc, href_for, today, fold=fold), scorecard_section(sc, fold=fold),
                  items_section(review, asm, sc, href_for, fold=fold), plan_section(sc, href_for, today, fold=fold),
-                 history_section(shown, href_for, fold=fold) if shown else "")
+                 past)
 
 
 # ---------------------------------------------------------------- risk register
