@@ -43,7 +43,7 @@ th { background: #f5f5f5; }
 .archkb-mismatch { border-left: 3px solid #f9a825; padding-left: 2mm; }
 .archkb-risk-high { color: #fff; background: #c62828; padding: 0 1mm; }
 .archkb-risk-medium { background: #f9a825; padding: 0 1mm; }
-.archkb-chart { width: auto; height: auto; max-width: 100%; max-height: 235mm; display: block; margin: 0 auto; }
+.archkb-chart { width: auto; height: auto; max-width: 100%; max-height: 200mm; display: block; margin: 0 auto; }
 figure { margin: 0; }
 .page { break-after: page; }
 .page:last-child { break-after: auto; }
