@@ -231,6 +231,8 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
             pages.append(GeneratedPage(md.category_uri(k.name, cid),
                                        md.category_page(ctx, k.name, cid, recs, diagrams.get(f"o:{k.name}:{cid}"))))
     pages.append(GeneratedPage("tags.md", md.tags_page()))
+    if catalog.config.responsibilities:
+        pages.append(GeneratedPage("coverage.md", md.coverage_page(ctx)))
     pages.sort(key=lambda p: p.uri)
     _refuse_collisions(pages, options.use_directory_urls)
     # Record ids are checked against their pattern, so asset paths cannot escape diagrams/.
@@ -290,6 +292,8 @@ def _nav(ctx: md.PageContext, catalog: Catalog, groups: dict[str, dict[Any, list
             section.append({_nav_title(ctx.category_title(cid)): children})
         nav.append({k.title: section})
     nav.append({"Tags": "tags.md"})
+    if catalog.config.responsibilities:
+        nav.append({"Coverage": "coverage.md"})
     return nav
 
 
