@@ -206,8 +206,9 @@ def test_report_pdf_first_page_is_the_summary_and_open_risks(capsys, kb, tmp_pat
                            text=True, check=True).stdout
     assert "Customer support assistant" in first
     assert "Verdict at pre-production (2026-05-01): 1 high risk open, 2 medium risks open" in first
-    assert "Open risks" in first and "genai-readiness/prompt-injection" not in first  # met at pre-production
-    assert "rag/access-trimming" in first and "Search team" in first
+    assert "High risks (1)" in first and "Medium risks (2)" in first
+    assert "genai-readiness/prompt-injection" not in first  # met at pre-production
+    assert "rag/access-trimming" in first and "Search" in first and "Care operations" in first
     assert "high-severity" in first and "medium risk" in first  # the risk rule in words (wrapped in its column)
     assert "Scorecard" not in first and "Improvement plan" not in first
     info = subprocess.run(["pdfinfo", out], capture_output=True, text=True, check=True).stdout

@@ -37,7 +37,7 @@ p { margin: 1.5mm 0; }
 .meta { color: #616161; margin-bottom: 3mm; }
 table { border-collapse: collapse; width: 100%; margin: 2mm 0; page-break-inside: auto; }
 tr { page-break-inside: avoid; }
-th, td { border: 1px solid #e0e0e0; padding: 1mm 1.5mm; text-align: left; vertical-align: top; }
+th, td { border: 1px solid #e0e0e0; padding: .7mm 1.2mm; text-align: left; vertical-align: top; font-size: 8pt; }
 th { background: #f5f5f5; }
 .archkb-verdict { font-size: 11pt; }
 .archkb-mismatch { border-left: 3px solid #f9a825; padding-left: 2mm; }

@@ -15,6 +15,7 @@ from typing import Any
 
 from archkb.reviews.review import (
     COUNT_KEYS,
+    STATUS_WORDS,
     Finding,
     Score,
     assemble,
@@ -281,6 +282,8 @@ HrefFor = Callable[[str], "str | None"] | None
 CHART_LABEL = 300
 CHART_BAR = 320
 CHART_ROW = 18
+PRINT_OWNERS = 7
+"""Owners listed one per row in a printed summary; the rest share a row, so the summary stays one page."""
 
 
 def today_for_pages() -> dt.date:
@@ -341,22 +344,58 @@ def _status_cell(f: Finding) -> str:
     return text
 
 
-def risks_table(sc: Score, href_for: HrefFor, today: dt.date) -> str:
-    """Open high and medium risks with the rule in words, the owner and the due date."""
+def risks_table(findings: list[Finding], href_for: HrefFor, today: dt.date) -> str:
+    """Open risks with the rule in words, the owner and the due date."""
     rows = []
-    for f in [*sc.high_risks, *sc.medium_risks]:
+    for f in findings:
         owner, due = _who_when(f, today)
         risk = risk_of(f.item.severity, f.status) or ""
         rows.append([f'<span class="archkb-risk-{risk}">{risk}</span>',
                      f"{_a(f.item.record_id, f.item.qid, href_for)}<br>{_rich(f.item.text)}",
                      _h(risk_reason(f.item.severity, f.status)), owner, due])
-    if not rows:
-        return "<p>No open high or medium risks.</p>\n\n"
-    return _html_table(["Risk", "Item", "Why", "Owner", "Due"], rows) + "\n\n"
+    return _html_table(["Risk", "Item", "Why", "Owner", "Due"], rows) if rows else ""
+
+
+def risks_by_owner(findings: list[Finding], href_for: HrefFor, today: dt.date, limit: int | None = None) -> str:
+    """Risks grouped by owner (most risks first): how many, the earliest due date, and which items (severity,
+    status). With `limit`, owners past it share one last row (a printed first page has room for so many)."""
+    groups: dict[str, list[Finding]] = {}
+    for f in findings:
+        owner = f.answer.owner if f.answer is not None and f.answer.owner else ""
+        groups.setdefault(owner, []).append(f)
+
+    def earliest(fs: list[Finding]) -> dt.date:
+        return min((f.answer.due for f in fs if f.answer is not None and f.answer.due), default=dt.date.max)
+    rows = []
+    ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), earliest(kv[1]), kv[0]))
+    rest = ordered[limit:] if limit is not None and len(ordered) > limit + 1 else []
+    for owner, fs in ordered[: len(ordered) - len(rest)]:
+        first = earliest(fs)
+        due = "<em>no date</em>" if first == dt.date.max else (
+            f'<span class="archkb-date">{first.isoformat()}</span>' + (" <strong>(overdue)</strong>"
+                                                                       if first < today else ""))
+        undated = sum(1 for f in fs if f.answer is None or not f.answer.due)
+        if undated and first != dt.date.max:
+            due += f" <small>({undated} without a date)</small>"
+        items = "; ".join(f"{_a(f.item.record_id, f.item.qid, href_for)} <small>({f.item.severity}, "
+                          f"{STATUS_WORDS[f.status]})</small>" for f in fs)
+        rows.append([_h(owner) if owner else "<em>no owner</em>", str(len(fs)), due, items])
+    if rest:
+        fs_rest = [f for _, fs in rest for f in fs]
+        first = earliest(fs_rest)
+        rows.append([f"<em>{len(rest)} other owners</em>", str(len(fs_rest)),
+                     "" if first == dt.date.max else f'<span class="archkb-date">{first.isoformat()}</span>',
+                     "; ".join(_h(o or "no owner") for o, _ in rest) + " <small>(every item is in the improvement "
+                     "plan)</small>"])
+    return _html_table(["Owner", "Risks", "Earliest due", "Items (severity, status)"], rows) + "\n\n" if rows \
+        else ""
 
 
 def summary_section(review: Any, sc: Score, href_for: HrefFor, today: dt.date, *, fold: bool = True) -> str:
-    """The board's first screen: verdict, legal mismatch, ML Test Score, open risks, change since last time."""
+    """The board's first screen: verdict, legal mismatch, ML Test Score, open risks, change since last time.
+
+    High risks are listed in full; medium risks by owner (every one is in the improvement plan too, and on
+    the page in full behind a fold), so the summary stays one printed page."""
     if sc.milestone and sc.date:
         head = (f'<p class="archkb-verdict"><strong>Verdict at {_h(sc.milestone)} ({sc.date.isoformat()}):'
                 f"</strong> {_h(verdict(sc, today))}.</p>")
@@ -372,9 +411,18 @@ def summary_section(review: Any, sc: Score, href_for: HrefFor, today: dt.date, *
                      "sections (" + ", ".join(f"{_h(s.title.split(': ', 1)[-1])} {s.points:g}/{s.tests}"
                                               for s in mt.sections)
                      + "; half a point per test run by hand, one per automated test).</p>\n\n")
-    parts.append("<p><strong>Open risks</strong> (a high-severity question not met is a high risk, partly met a "
-                 "medium risk; a medium-severity question not met or partly met is a medium risk):</p>\n\n")
-    parts.append(risks_table(sc, href_for, today))
+    parts.append("<p>The rule: a high-severity question not met is a high risk, partly met a medium risk; a "
+                 "medium-severity question not met or partly met is a medium risk.</p>\n\n")
+    n_high, n_med = len(sc.high_risks), len(sc.medium_risks)
+    parts.append(f"<p><strong>High risks ({n_high})</strong>" + (":</p>\n\n" if n_high else ": none.</p>\n\n"))
+    if n_high:
+        parts.append(risks_table(sc.high_risks, href_for, today) + "\n\n")
+    parts.append(f"<p><strong>Medium risks ({n_med})</strong>" + (", by owner:</p>\n\n" if n_med else
+                                                                   ": none.</p>\n\n"))
+    parts.append(risks_by_owner(sc.medium_risks, href_for, today, None if fold else PRINT_OWNERS))
+    if n_med and fold:
+        parts.append(_fold(f"All {n_med} medium risks, with the rule in words",
+                           risks_table(sc.medium_risks, href_for, today), True))
     parts.append(change_summary(sc, href_for, fold=fold))
     return "".join(parts)
 
