@@ -18,7 +18,7 @@ from archkb.reviews.review import Assembly, Item, legal_mismatch, ml_test_scores
 from archkb.rules import check_catalog
 from archkb.site.plan import SiteOptions, plan_site
 from archkb.site.review_md import register_entries
-from conftest import FIXTURES
+from conftest import FIXTURES, ROOT
 
 ADR_RISK = """risks:
   - description: The gateway is a single point of failure
@@ -214,3 +214,21 @@ def test_report_pdf_first_page_is_the_summary_and_open_risks(capsys, kb, tmp_pat
     info = subprocess.run(["pdfinfo", out], capture_output=True, text=True, check=True).stdout
     pages_ = int(re.search(r"Pages:\s+(\d+)", info).group(1))
     assert f"({pages_} page(s))" in stdout and pages_ >= 3
+
+
+def _page_text(pdf: str, page: int) -> str:
+    return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), pdf, "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (`make test` installs it)")
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext is not installed (`make test` installs it)")
+@pytest.mark.parametrize("review", ["claims-triage", "policy-assistant", "procurement-agent"])
+def test_example_reviews_print_a_one_page_summary_first(capsys, tmp_path, review):
+    out = str(tmp_path / f"{review}.pdf")
+    code, _, err = run(capsys, "review", "report", review, out, "-C", ROOT)
+    assert code == 0, err
+    first, second = _page_text(out, 1), _page_text(out, 2)
+    assert "Summary" in first and "Verdict at" in first and "High risks (" in first and "Medium risks (" in first
+    assert second.lstrip().startswith("Scorecard")  # the summary did not run over onto page 2
