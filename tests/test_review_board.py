@@ -232,3 +232,21 @@ def test_example_reviews_print_a_one_page_summary_first(capsys, tmp_path, review
     first, second = _page_text(out, 1), _page_text(out, 2)
     assert "Summary" in first and "Verdict at" in first and "High risks (" in first and "Medium risks (" in first
     assert second.lstrip().startswith("Scorecard")  # the summary did not run over onto page 2
+
+
+def test_board_escapes_record_text(kb):
+    from archkb.site.review_md import board
+
+    catalog = load_catalog(kb, use_cache=False)
+    review = catalog.get("support-assistant")
+    evil = '<script>alert(1)</script><img src=x onerror="alert(2)">'
+    ms = Milestone(name="m", date="2026-07-01", answers={
+        "rag/access-trimming": Answer(status="not_met", owner=evil, due="2026-08-01", notes=evil, evidence=[evil]),
+        "genai-readiness/retention": Answer(status="not_applicable", reason=evil, carried_from=evil)})
+    bad = review.model_copy(update={"milestones": [*review.milestones, ms]})
+    b = board(bad, catalog, lambda rid: f"../{rid}/", today=dt.date(2026, 11, 25))
+    for part in (b.summary, b.scorecard, b.items, b.plan, b.history):
+        # Plain fields (owner, carried_from) are escaped; Markdown fields (notes, evidence, reason) go through
+        # the sanitiser, which keeps an image's src and drops scripts and event handlers.
+        assert re.search(r"<script|<img[^>]*onerror|javascript:", part) is None
+    assert "&lt;script&gt;" in b.items and "&lt;script&gt;" in b.summary

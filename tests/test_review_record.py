@@ -217,3 +217,17 @@ def test_answer_to_an_empty_milestone_and_a_review_without_milestones(capsys, kb
     assert code == 0, err
     assert read(kb).endswith("milestones:\n  - name: design\n    date: 2026-01-01\n    answers:\n"
                              "      rag/access-trimming: {status: met}\n# later\n")
+
+
+def test_crlf_files_keep_their_line_ends(capsys, kb):
+    path = os.path.join(kb, REVIEW)
+    with open(path, encoding="utf-8", newline="") as fh:
+        text = fh.read()
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        fh.write(text.replace("\n", "\r\n"))
+    code, _, err = run(capsys, "review", "milestone", "board-review", "launch", "--date", "2026-06-01", "-C", kb)
+    assert code == 0, err
+    with open(path, encoding="utf-8", newline="") as fh:
+        after = fh.read()
+    assert "\n" not in after.replace("\r\n", "")
+    assert "  - name: launch\r\n    date: 2026-06-01\r\n" in after

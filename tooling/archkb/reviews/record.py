@@ -190,6 +190,18 @@ def _verify(path: str, new_text: str, expected: dict[str, Any]) -> None:
                            f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from exc
 
 
+def _crlf(edit: Any) -> Any:
+    """Run an edit on LF text and give the result back with the file's own CRLF line ends, if it had them."""
+    def wrapped(path: str, text: str, *args: Any) -> str:
+        if "\r\n" not in text:
+            return str(edit(path, text, *args))
+        return str(edit(path, text.replace("\r\n", "\n"), *args)).replace("\n", "\r\n")
+    wrapped.__doc__ = edit.__doc__
+    wrapped.__name__ = edit.__name__
+    return wrapped
+
+
+@_crlf
 def set_answers(path: str, text: str, data: dict[str, Any], milestone: int,
                 updates: dict[str, dict[str, Any]]) -> str:
     """The text with `updates` (qualified id -> answer data) written into milestone number `milestone`."""
@@ -208,6 +220,7 @@ def set_answers(path: str, text: str, data: dict[str, Any], milestone: int,
     return new
 
 
+@_crlf
 def add_milestone(path: str, text: str, data: dict[str, Any], name: str, date: dt.date,
                   answers: dict[str, dict[str, Any]]) -> str:
     """The text with a new last milestone `name` on `date` holding `answers`."""
