@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Concatenate, ParamSpec
 
 import yaml
 from pydantic import ValidationError
@@ -24,6 +26,7 @@ from archkb.core.errors import InvalidInput, RefusedWrite
 from archkb.core.fileio import Transaction
 from archkb.core.yaml_source import load_text
 
+P = ParamSpec("P")
 ANSWER_KEYS = ("status", "automated", "reason", "evidence", "notes", "owner", "due", "carried_from")
 """The order an answer's fields are written in."""
 
@@ -190,14 +193,13 @@ def _verify(path: str, new_text: str, expected: dict[str, Any]) -> None:
                            f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}") from exc
 
 
-def _crlf(edit: Any) -> Any:
+def _crlf(edit: Callable[Concatenate[str, str, P], str]) -> Callable[Concatenate[str, str, P], str]:
     """Run an edit on LF text and give the result back with the file's own CRLF line ends, if it had them."""
-    def wrapped(path: str, text: str, *args: Any) -> str:
+    @functools.wraps(edit)
+    def wrapped(path: str, text: str, /, *args: P.args, **kwargs: P.kwargs) -> str:
         if "\r\n" not in text:
-            return str(edit(path, text, *args))
-        return str(edit(path, text.replace("\r\n", "\n"), *args)).replace("\n", "\r\n")
-    wrapped.__doc__ = edit.__doc__
-    wrapped.__name__ = edit.__name__
+            return edit(path, text, *args, **kwargs)
+        return edit(path, text.replace("\r\n", "\n"), *args, **kwargs).replace("\n", "\r\n")
     return wrapped
 
 
@@ -364,8 +366,10 @@ def plan_answers(catalog: Any, review_id: str, updates: dict[str, dict[str, Any]
         if after != before:
             changed[qid] = after
     if idx is None:
+        if date is None:  # checked above; repeated so the type is narrowed here
+            raise UsageError(f"review {review_id!r} has no milestone {name!r}; give --date to create it")
         merged = {**current, **changed}
-        text = add_milestone(entry.path, doc.text, doc.data, name, date, merged)  # type: ignore[arg-type]
+        text = add_milestone(entry.path, doc.text, doc.data, name, date, merged)
         return Change(entry.path, text, name, True, carried=len(merged) - len(changed), changed=sorted(changed))
     text = set_answers(entry.path, doc.text, doc.data, idx, changed)
     return Change(entry.path, text, name, False, changed=sorted(changed))
