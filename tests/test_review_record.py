@@ -231,3 +231,29 @@ def test_crlf_files_keep_their_line_ends(capsys, kb):
         after = fh.read()
     assert "\n" not in after.replace("\r\n", "")
     assert "  - name: launch\r\n    date: 2026-06-01\r\n" in after
+
+
+@pytest.mark.parametrize("rid", ["claims-triage", "policy-assistant", "procurement-agent"])
+def test_example_reviews_round_trip_through_a_sheet_and_a_new_milestone(capsys, tmp_path, rid):
+    from conftest import ROOT
+
+    root = tmp_path / "kb"
+    for folder in ("adr", "patterns", "checklists", "reviews", "principles"):
+        if os.path.isdir(os.path.join(ROOT, folder)):
+            shutil.copytree(os.path.join(ROOT, folder), root / folder)
+    shutil.copy(os.path.join(ROOT, "archkb.yaml"), root / "archkb.yaml")
+    kb = str(root)
+    path = root / "reviews" / f"{rid}.yaml"
+    before = path.read_text(encoding="utf-8")
+    last = load_catalog(kb, use_cache=False).get(rid).milestones[-1].name
+    sheet = str(tmp_path / "sheet.csv")
+    assert run(capsys, "review", "sheet", rid, sheet, "-C", kb)[0] == 0
+    code, out, err = run(capsys, "review", "record", rid, sheet, "--milestone", last, "-C", kb)
+    assert code == 0 and out.startswith("unchanged:"), err
+    assert path.read_text(encoding="utf-8") == before
+    code, out, err = run(capsys, "review", "milestone", rid, "next", "--date", "2027-06-01", "-C", kb)
+    assert code == 0, err
+    after = path.read_text(encoding="utf-8")
+    assert after.startswith(before.rstrip("\n"))  # only appended
+    problems = [p for p in check_catalog(load_catalog(kb, use_cache=False)).problems if p.is_error]
+    assert problems == []
