@@ -22,7 +22,7 @@ CHECKLIST_COLUMNS = ("id", "section", "severity", "question", "rationale", "evid
                      "mitigated_by", "improvement", "source_kind", "source_id", "source_question", "source_path",
                      "link")
 RESULT_COLUMNS = ("review", "milestone", "date", "id", "section", "severity", "status", "risk", "reason",
-                  "owner", "due", "evidence", "notes", "question")
+                  "owner", "due", "evidence", "notes", "question", "automated", "carried_from")
 
 
 def safe_cell(value: Any) -> str:
@@ -69,7 +69,9 @@ def results_csv(review: Any, catalog: Any) -> str:
                          risk_of(i.severity, status) or "", _flat(a.reason) if a else "",
                          _flat(a.owner) if a else "", a.due.isoformat() if a and a.due else "",
                          "; ".join(_flat(e) for e in a.evidence) if a else "", _flat(a.notes) if a else "",
-                         _flat(i.text)])
+                         _flat(i.text),
+                         "" if a is None or a.automated is None else str(a.automated).lower(),
+                         (a.carried_from or "") if a else ""])
     return _csv(RESULT_COLUMNS, rows)
 
 

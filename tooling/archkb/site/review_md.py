@@ -217,7 +217,7 @@ def assembled_checklist_markdown(review: Any, asm: Any, url_for: UrlFor = None) 
 
 def score_markdown(sc: Score, url_for: UrlFor = None) -> str:
     """A milestone's score as Markdown: scorecard, risks, plan and the changes since the previous milestone."""
-    out = [scorecard(sc), f"## High risks\n\n{_risk_list(sc.high_risks, url_for)}",
+    out = [scorecard(sc), ml_test_table(sc), f"## High risks\n\n{_risk_list(sc.high_risks, url_for)}",
            f"## Medium risks\n\n{_risk_list(sc.medium_risks, url_for)}",
            f"## Improvement plan\n\n{_plan(sc, url_for)}"]
     if sc.previous:
