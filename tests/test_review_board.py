@@ -132,7 +132,8 @@ def test_risk_register_ranks_decision_and_review_risks(kb):
     assert [e.level for e in entries] == sorted((e.level for e in entries), key=["high", "medium", "low"].index)
     assert any(e.source_id == "support-assistant" and e.item == "rag/access-trimming" for e in entries)
     text = pages(kb)["reviews/risks.md"]
-    assert text.index('class="archkb-filter"') < text.index("| # | Level |")
+    assert text.index('class="archkb-filter"') < text.index("| Rank, level, score | Record and item |")
+    assert "| 1. **high** 9 | [ADR-0001](../decisions/ADR-0001.md) risks\\[0\\] |" in text
     assert "Run two gateway replicas per zone" in text and "Search team" in text
 
 

@@ -731,12 +731,13 @@ def risk_register(ctx: Any) -> str:
         source = ctx.link(uri, e.source_id, e.source_id)
         if ctx.catalog.kind_of(e.source_id) == "review":
             item = ctx.catalog.get(e.item.split("/", 1)[0])
-            where = ctx.link(uri, item.id, e.item) if item is not None else md_text(e.item)
+            where = f"{source}: " + (ctx.link(uri, item.id, e.item) if item is not None else md_text(e.item))
         else:
-            where = md_text(e.item)
+            where = f"{source} {md_text(e.item)}"
         due = e.due.isoformat() + (" (overdue)" if e.due < today else "") if e.due else "—"
-        rows.append([str(n), f"**{e.level}**", f"{e.points} ({md_text(e.basis)})", source, where,
-                     inline_markdown(e.description), md_text(e.owner) if e.owner else "—", due,
+        rows.append([f"{n}. **{e.level}** {e.points}", where,
+                     f"{inline_markdown(e.description)} <small>({attr_text(e.basis)})</small>",
+                     md_text(e.owner) if e.owner else "—", due,
                      inline_markdown(e.mitigation) if e.mitigation else "—"])
     counts = {lv: sum(1 for e in entries if e.level == lv) for lv in ("high", "medium", "low")}
     intro = (f"{len(entries)} risks: {counts['high']} high, {counts['medium']} medium, {counts['low']} low. "
@@ -745,8 +746,9 @@ def risk_register(ctx: Any) -> str:
              "Ranked by level, then score. For a decision the owner is its decision makers and the date its "
              f"`review_by`; for a review risk, the answer's owner and due date. See also the [reviews]"
              f"({rel(uri, 'reviews/index.md')}).\n\n")
-    table = _table(["#", "Level", "Score", "Record", "Item", "Risk", "Owner", "Due", "Mitigation or improvement"],
+    table = _table(["Rank, level, score", "Record and item", "Risk", "Owner", "Due", "Mitigation or improvement"],
                    rows) or "No open risks.\n\n"
-    meta = front_matter({"title": page_title("Risk register"), "archkb_index": True})
+    # A wide table: the theme's `hide` front matter gives it the width of both sidebars.
+    meta = front_matter({"title": page_title("Risk register"), "archkb_index": True, "hide": ["navigation", "toc"]})
     return meta + "# Risk register\n\n" + intro + FILTER_BOX.replace(
         "Filter by id, title, status, date or tag", "Filter by record, level, owner or text") + table
