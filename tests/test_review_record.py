@@ -171,6 +171,9 @@ def test_record_at_a_new_milestone_needs_a_date_and_carries_forward(capsys, kb, 
     path = _write(tmp_path / "s.csv", header, rows)
     code, _, err = run(capsys, "review", "record", "board-review", path, "--milestone", "launch", "-C", kb)
     assert code == 2 and "give --date" in err
+    code, _, err = run(capsys, "review", "record", "board-review", path, "--milestone", "design", "--date",
+                       "2026-06-01", "-C", kb)
+    assert code == 2 and "is dated 2026-02-01" in err
     code, _out, err = run(capsys, "review", "record", "board-review", path, "--milestone", "launch",
                          "--date", "2026-06-01", "-C", kb)
     assert code == 0, err

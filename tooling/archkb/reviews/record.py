@@ -353,6 +353,10 @@ def plan_answers(catalog: Any, review_id: str, updates: dict[str, dict[str, Any]
         known = set(assemble(review, catalog).by_qid)
         current = carried_answers(review, known, len(review.milestones) - 1)
     else:
+        held = review.milestones[idx].date
+        if date is not None and date != held:
+            raise UsageError(f"milestone {name!r} is dated {held.isoformat()}, not {date.isoformat()}",
+                             hint="--date only dates a new milestone; leave it out to record at this one")
         current = {q: answer_data(a) for q, a in review.milestones[idx].answers.items()}
     changed: dict[str, dict[str, Any]] = {}
     for qid, update in updates.items():
