@@ -425,7 +425,9 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
             parts.append(_section(f"{md_text(m.name)} ({m.date.isoformat()})", block_markdown(m.summary) + "\n\n", 3))
     if details is not None and details.history:
         parts.append(f"### History\n\n{details.history}")
-    parts.append(_links_and_backlinks(ctx, rec.id, uri))
+    from archkb.site.review_md import links_section
+
+    parts.append(links_section(ctx, rec.id, uri))
     parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
     return "".join(parts)
 

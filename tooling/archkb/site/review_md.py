@@ -752,3 +752,26 @@ def risk_register(ctx: Any) -> str:
     meta = front_matter({"title": page_title("Risk register"), "archkb_index": True, "hide": ["navigation", "toc"]})
     return meta + "# Risk register\n\n" + intro + FILTER_BOX.replace(
         "Filter by id, title, status, date or tag", "Filter by record, level, owner or text") + table
+
+
+def links_section(ctx: Any, rid: str, uri: str) -> str:
+    """A review's stated links (its patterns, decisions and checklists: a long list) folded, and what links to
+    it, for the review page (the same content as other record pages' Links and Referenced by)."""
+    from archkb.site.markdown import BACKLINK_VERB
+
+    g = ctx.graph
+    if rid not in g:
+        return ""
+
+    def ref(v: str) -> str:
+        return f'<a href="{attr_text(ctx.href(uri, ctx.uri(v)))}">{_h(v)}: {_h(g.nodes[v]["title"])}</a>'
+    rows = [[_h(d["type"].replace("_", " ")), ref(v), _rich(d.get("note"))]
+            for _, v, d in sorted(g.out_edges(rid, data=True), key=lambda e: (e[2]["type"], e[1])) if not d["derived"]]
+    out = ""
+    if rows:
+        out += "## Links\n\n" + _fold(f"{len(rows)} links (patterns used, decisions adopted, checklists)",
+                                      _html_table(["Link", "Record", "Note"], rows), True)
+    back = sorted({(d["type"], u) for u, _, d in g.in_edges(rid, data=True) if not d["derived"] and u != rid})
+    lines = [f"- {ctx.link(uri, u)} — {BACKLINK_VERB.get(t, t)}" for t, u in back]
+    out += "## Referenced by\n\n" + ("\n".join(lines) + "\n\n" if lines else "Nothing links to this record yet.\n\n")
+    return out
