@@ -1,8 +1,11 @@
-"""Markdown for the review parts of site pages: a review's scorecard, risks, plan and history; a checklist's usage.
+"""The review parts of site pages: a review's board view (summary, chart, items, plan, history), the risk register,
+a checklist's usage, and the Markdown of `review checklist` and `review score`.
 
-Everything taken from a record is escaped (`md_text`) or sanitised (`inline_markdown`);
-the bars are inline SVG built only from computed counts. Links to other records' pages
-come from a `url_for(record_id) -> url` callable; with none, ids are shown without links.
+Everything taken from a record is escaped (`md_text`, `attr_text`) or sanitised (`inline_markdown`,
+`markdown_html`); the bars and the chart are SVG built only from computed counts and escaped titles.
+Links to other records' pages come from a `url_for(record_id) -> url` callable (Markdown) or an
+`href_for` (raw HTML, which MkDocs does not rewrite); with none, ids are shown without links.
+The site URL for links in generated files is found here too (`record_url_for`).
 """
 
 from __future__ import annotations
