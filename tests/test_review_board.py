@@ -17,7 +17,7 @@ from archkb.models.review import Answer, Milestone
 from archkb.reviews.review import Assembly, Item, legal_mismatch, ml_test_scores, risk_reason
 from archkb.rules import check_catalog
 from archkb.site.plan import SiteOptions, plan_site
-from archkb.site.review_md import register_entries
+from archkb.site.risk_register import register_entries
 from conftest import FIXTURES, ROOT
 
 ADR_RISK = """risks:

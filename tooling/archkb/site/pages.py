@@ -14,7 +14,7 @@ from typing import Any
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
 from archkb.site import markdown as md
-from archkb.site import review_md
+from archkb.site import review_md, risk_register
 
 LinkFor = Callable[[str], str]
 
@@ -74,7 +74,7 @@ PAGES: dict[str, KindPages] = {
     ),
     "checklist": KindPages(_checklist, lambda ctx, legend: md.checklist_index(ctx)),
     "review": KindPages(_review, lambda ctx, legend: md.review_index(ctx),
-                        (("reviews/risks.md", "Risk register", review_md.risk_register),)),
+                        (("reviews/risks.md", "Risk register", risk_register.risk_register),)),
 }
 
 if set(PAGES) != set(KINDS):
