@@ -402,8 +402,10 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
 
 
 def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = None,
-                details: str | None = None) -> str:
-    """The page of one review: the project profile, what it uses, its milestones, then the scorecard."""
+                details: Any = None) -> str:
+    """The page of one review, for a board meeting: the summary first (verdict, open risks, change since the
+    previous milestone), the scorecard chart, every item with its evidence and notes, the folded plan and
+    history, then the profile and scope, and the diagram last. `details` is a `review_md.Board`."""
     uri = ctx.uri(rec.id)
     title = rec.title or rec.project.name
     last = rec.milestones[-1] if rec.milestones else None
@@ -411,26 +413,35 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
                         extra={"milestone": last.name if last else None,
                                "date": last.date.isoformat() if last else None})
     p = rec.project
+    parts = [front_matter(meta), f"# {md_text(title)}\n\n"]
+    if details is not None:
+        parts += [f"## Summary\n\n{details.summary}", f"## Scorecard\n\n{details.scorecard}",
+                  f"## Items\n\n{details.items}", f"## Improvement plan\n\n{details.plan}"]
+    legal = getattr(p, "legal_classification", None)
     rows = [["Project", md_text(p.name)], ["Owner", md_text(p.owner)], ["System type", p.system_type.value],
-            ["Risk tier", p.risk_tier.value], ["Data classification", p.data_classification.value],
+            ["Risk tier (internal)", p.risk_tier.value],
+            ["Legal classification (EU AI Act)", legal.value.replace("_", " ") if legal else "not assessed"],
+            ["Data classification", p.data_classification.value],
             ["Personal data", "yes" if p.personal_data else "no"], ["Deployment", p.deployment.value.replace("_", "-")]]
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags)])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(title)}\n\n", _table(["Profile", "Value"], rows),
-             block_markdown(p.description) + "\n\n"]
+    parts += ["## Profile\n\n", _table(["Profile", "Value"], rows), block_markdown(p.description) + "\n\n"]
     for name, ids in (("Patterns used", rec.patterns), ("Decisions adopted", rec.decisions),
                       ("Checklists", rec.checklists)):
-        parts.append(_section(name, "\n".join(f"- {ctx.link(uri, i)}" for i in ids) + "\n\n" if ids else ""))
+        if ids:
+            parts.append(f"**{name}** ({len(ids)}): " + ", ".join(ctx.link(uri, i, i) for i in ids) + "\n\n")
     ms_rows = [[md_text(m.name), m.date.isoformat(), ", ".join(md_text(r) for r in m.reviewers), str(len(m.answers))]
                for m in rec.milestones]
     parts.append(_section("Milestones", _table(["Milestone", "Date", "Reviewers", "Answers"], ms_rows)))
     for m in rec.milestones:
         if m.summary:
             parts.append(_section(f"{md_text(m.name)} ({m.date.isoformat()})", block_markdown(m.summary) + "\n\n", 3))
-    if details:
-        parts.append(details.rstrip() + "\n\n")
-    parts.append(_links_and_backlinks(ctx, rec.id, uri))
+    if details is not None and details.history:
+        parts.append(f"### History\n\n{details.history}")
+    from archkb.site.review_md import links_section
+
+    parts.append(links_section(ctx, rec.id, uri))
     parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
     return "".join(parts)
 
@@ -562,15 +573,25 @@ def checklist_index(ctx: PageContext) -> str:
 
 
 def review_index(ctx: PageContext) -> str:
+    """Every review with its risk counts at the latest milestone (high, medium, overdue actions)."""
+    from archkb.reviews.review import risk_summary
+    from archkb.site.review_md import today_for_pages
+
     uri = "reviews/index.md"
+    today = today_for_pages()
     rows = []
     for r in ctx.catalog.records("review"):
         last = r.milestones[-1] if r.milestones else None
+        risks = risk_summary(r, ctx.catalog, today)
         rows.append([ctx.link(uri, r.id, r.title or r.project.name), md_text(r.project.owner),
                      r.project.system_type.value, r.project.risk_tier.value,
-                     f"{md_text(last.name)} ({last.date.isoformat()})" if last else "not yet reviewed"])
+                     f"{md_text(last.name)} ({last.date.isoformat()})" if last else "not yet reviewed",
+                     str(risks["high"]), str(risks["medium"]), str(risks["overdue"])])
     return (_index_meta("Reviews") + "# Reviews\n\n"
-            + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone"], rows))
+            + "Risk counts at each review's latest milestone. Every open risk, with the decisions' own risks, is in "
+            + f"the [risk register]({rel(uri, 'reviews/risks.md')}).\n\n"
+            + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone", "High risks", "Medium risks",
+                      "Overdue actions"], rows))
 
 
 def tags_page() -> str:
