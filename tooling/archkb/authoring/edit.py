@@ -58,8 +58,12 @@ def set_date(text: str, day: dt.date) -> str:
     """Replace the top-level `date:` value (when the status last changed), keeping any trailing comment."""
     new, n = re.subn(r"(?m)^(date:[ \t]*)([^#\n]*?)([ \t]*(#.*)?)$", lambda m: m.group(1) + day.isoformat() + m.group(3),
                      text, count=1)
+    if n == 1:
+        return new
+    # An undated record (an import whose source gave no date) gets its date after the status line.
+    new, n = re.subn(r"(?m)^(status:[^\n]*\n)", lambda m: m.group(1) + f"date: {day.isoformat()}\n", text, count=1)
     if n != 1:
-        raise ArchkbError("no top-level date: line")
+        raise ArchkbError("no top-level date: or status: line")
     return new
 
 
@@ -122,7 +126,8 @@ def plan_supersede(catalog: Catalog, old: str, new: str, on: dt.date | None = No
         plan.writes[en.path] = text_new
     day = on or today()
     text_old = set_status(eo.doc().text, "superseded")
-    if getattr(eo.record, "decided", None) is None and eo.record.status.value != "proposed":
+    if getattr(eo.record, "decided", None) is None and eo.record.date is not None \
+            and eo.record.status.value != "proposed":
         # The old `date` was when it was decided; keep that as `decided` before `date` moves to today.
         text_old = re.sub(r"(?m)^(date:[^\n]*\n)", lambda m: m.group(1) + f"decided: {eo.record.date.isoformat()}\n",
                           text_old, count=1)

@@ -12,12 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from typing import Any
 
+from archkb.core.kinds import kind
 from archkb.reviews.review import score
 from archkb.site.markdown import (
     DECISION_STATUSES,
     HOME_MARKER,
     PageContext,
     _table,
+    date_text,
     newest_first,
     rel,
     status_chip,
@@ -30,8 +32,8 @@ STATUS_COLOUR = {"accepted": "#1b5e20", "proposed": "#f9a825", "rejected": "#b71
 INACTIVE = ("superseded", "deprecated")
 
 
-def decision_day(rec: Any) -> dt.date:
-    """When a decision was taken: its `decided` date, else the date its status last changed."""
+def decision_day(rec: Any) -> dt.date | None:
+    """When a decision was taken: its `decided` date, else the date its status last changed (None: undated)."""
     return rec.decided or rec.date
 
 
@@ -46,7 +48,7 @@ def attention(ctx: PageContext, from_uri: str, today: dt.date) -> str:
     decisions = sorted(cat.records("decision"), key=lambda r: r.id)
     rows: list[list[str]] = []
     for r in decisions:
-        if r.status.value == "proposed" and (today - r.date).days > limit:
+        if r.status.value == "proposed" and r.date is not None and (today - r.date).days > limit:
             rows.append([ctx.link(from_uri, r.id), status_chip("proposed"),
                          f"proposed for {(today - r.date).days} days (limit {limit})"])
     for r in decisions:
@@ -74,17 +76,17 @@ def recent_changes(ctx: PageContext, from_uri: str, latest: int = 10) -> str:
     decisions = ctx.catalog.records("decision")
     text = ""
     live = sorted((r for r in decisions if r.status.value not in INACTIVE),
-                  key=lambda r: (decision_day(r), r.id), reverse=True)[:latest]
+                  key=lambda r: (decision_day(r) or dt.date.min, r.id), reverse=True)[:latest]
     if live:
         text += "## Latest decisions\n\nNewest first, by decision date; superseded and deprecated ones are left out.\n\n"
         text += _table(["Decided", "Decision", "Status"],
-                       [[decision_day(r).isoformat(), ctx.link(from_uri, r.id), status_chip(r.status.value)]
+                       [[date_text(decision_day(r)), ctx.link(from_uri, r.id), status_chip(r.status.value)]
                         for r in live])
     changed = newest_first(decisions)[:latest]
     if changed:
         text += "## Recent status changes\n\n"
         text += _table(["Status changed", "Decision", "Now"],
-                       [[r.date.isoformat(), ctx.link(from_uri, r.id), status_chip(r.status.value)] for r in changed])
+                       [[date_text(r.date), ctx.link(from_uri, r.id), status_chip(r.status.value)] for r in changed])
     return text
 
 
@@ -95,7 +97,11 @@ def quarter_chart(ctx: PageContext) -> str:
         return ""
     counts: dict[tuple[int, int], dict[str, int]] = defaultdict(lambda: dict.fromkeys(DECISION_STATUSES, 0))
     for r in decisions:
-        counts[quarter(decision_day(r))][r.status.value] += 1
+        day = decision_day(r)
+        if day is not None:  # undated imports are counted in the decision log, not placed in a quarter
+            counts[quarter(day)][r.status.value] += 1
+    if not counts:
+        return ""
     first, last = min(counts), max(counts)
     quarters = []
     y, q = first
@@ -156,15 +162,20 @@ def home_summary(ctx: PageContext, from_uri: str = "index.md", latest: int = 10,
     by_status: dict[str, int] = defaultdict(int)
     for r in decisions:
         by_status[r.status.value] += 1
-    link = lambda target: rel(from_uri, target)  # noqa: E731
+    def link(label: str, name: str) -> str:
+        # Index pages of kinds without records and without categories are not generated (a new KB has none).
+        if not cat.records(name) and not kind(name).by_category:
+            return label
+        return f"[{label}]({rel(from_uri, kind(name).site_folder + '/index.md')})"
+
     rows = [
-        [f"[Decisions]({link('decisions/index.md')})", str(len(decisions)),
+        [link("Decisions", "decision"), str(len(decisions)),
          ", ".join(f"{by_status[s]} {s}" for s in DECISION_STATUSES if by_status[s])],
-        [f"[Patterns]({link('patterns/index.md')})", str(len(cat.records("pattern"))),
+        [link("Patterns", "pattern"), str(len(cat.records("pattern"))),
          f"{len({p.category for p in cat.records('pattern')})} categories"],
-        [f"[Checklists]({link('checklists/index.md')})", str(len(cat.records("checklist"))),
+        [link("Checklists", "checklist"), str(len(cat.records("checklist"))),
          f"{sum(len(s.questions) for c in cat.records('checklist') for s in c.sections)} questions"],
-        [f"[Reviews]({link('reviews/index.md')})", str(len(cat.records("review"))), ""],
+        [link("Reviews", "review"), str(len(cat.records("review"))), ""],
     ]
     return (_table(["Records", "Count", ""], rows) + attention(ctx, from_uri, today)
             + recent_changes(ctx, from_uri, latest) + quarter_chart(ctx))
