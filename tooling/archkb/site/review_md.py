@@ -595,10 +595,11 @@ def plan_section(sc: Score, href_for: HrefFor, today: dt.date, *, fold: bool = T
 
 def history_section(scores: list[Score], href_for: HrefFor, *, fold: bool = True) -> str:
     """Counts and risks at every milestone, then each milestone's changes (folded)."""
-    rows = [[_h(s.milestone), s.date.isoformat() if s.date else "", bar(s.totals), *_counts_row(s.totals),
+    # Five columns (the answers in one cell): ten made every review page scroll sideways at 1,400 px.
+    rows = [[f"{_h(s.milestone)} ({s.date.isoformat()})" if s.date else _h(s.milestone), bar(s.totals),
+             ", ".join(f"{n} {LABELS[k]}" for k, n in zip(COUNT_KEYS, _counts_row(s.totals), strict=True)),
              str(len(s.high_risks)), str(len(s.medium_risks))] for s in scores]
-    out = _html_table(["Milestone", "Date", "", "Met", "Partial", "Not met", "N/A", "Unanswered", "High", "Medium"],
-                      rows) + "\n\n"
+    out = _html_table(["Milestone", "", "Answers", "High risks", "Medium risks"], rows) + "\n\n"
     for s in scores[1:]:
         if not (s.improved or s.regressed or s.new):
             continue
