@@ -242,7 +242,7 @@ def _people(parsed: ParsedAdr) -> dict[str, list[str]]:
     for key, names in (("decision_makers", ("decision-makers", "deciders")), ("consulted", ("consulted",)),
                        ("informed", ("informed",))):
         value = next((front[n] for n in names if isinstance(front.get(n), list)), None)
-        if value:
+        if isinstance(value, list) and value:
             out[key] = [str(v) for v in value]
     if "decision_makers" not in out and parsed.deciders:
         out["decision_makers"] = [d.strip() for d in re.split(r",|;|\band\b", parsed.deciders) if d.strip()][:20]
@@ -387,7 +387,10 @@ def _outcome(body: str, options: list[dict[str, Any]], title: str) -> dict[str, 
 
 def _option_details(heading: str, body: str, options: list[dict[str, Any]]) -> bool:
     title = _option_title(heading)
-    pros, cons, neutral, rest = [], [], [], []
+    pros: list[str] = []
+    cons: list[str] = []
+    neutral: list[str] = []
+    rest: list[str] = []
     paragraphs = [ln for ln in body.split("\n\n") if ln.strip()]
     if paragraphs and _items(paragraphs[0]) is None and len(paragraphs) > 1:
         rest.append(paragraphs[0].strip())
