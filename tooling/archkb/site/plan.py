@@ -122,7 +122,7 @@ def _induced(g: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
 
 def _star(g: nx.MultiDiGraph, rid: str, nodes: set[str]) -> nx.MultiDiGraph:
     """`rid`, the records in `nodes`, and only the stated edges that touch `rid` (no edges among the others)."""
-    sub = nx.MultiDiGraph()
+    sub: nx.MultiDiGraph = nx.MultiDiGraph()
     for n in sorted(nodes | {rid}):
         sub.add_node(n, **g.nodes[n])
     for u, v, k, d in sorted(list(g.out_edges(rid, keys=True, data=True)) + list(g.in_edges(rid, keys=True, data=True)),
