@@ -89,10 +89,13 @@ def test_the_cache_salt_covers_every_sub_package() -> None:
 
     here = os.path.dirname(archkb.__file__)
     rule = os.path.join(here, "rules", "core.py")
+    snapshot.salt.cache_clear()
     before = snapshot.salt()
     st = os.stat(rule)
     try:
         os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+        snapshot.salt.cache_clear()
         assert snapshot.salt() != before
     finally:
         os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns))
+        snapshot.salt.cache_clear()
