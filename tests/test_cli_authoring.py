@@ -75,6 +75,7 @@ def test_hook_manifest_is_valid() -> None:
 @pytest.mark.skipif(shutil.which("pre-commit") is None and not (REPO / ".venv/bin/pre-commit").exists(),
                     reason="pre-commit is not installed")
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs this repository as a git checkout")
+@pytest.mark.slow
 def test_pre_commit_try_repo_on_a_sample_kb(tmp_path: Path) -> None:
     """Builds the hook's own venv from this repository (offline: pip uses the configured index)."""
     exe = shutil.which("pre-commit") or str(REPO / ".venv/bin/pre-commit")
@@ -115,7 +116,7 @@ def test_new_adr_without_git_numbers_from_the_working_tree(tmp_path: Path, monke
     rel = capsys.readouterr().out.strip()
     assert rel == "adr/ADR-0004-route-prompts-through-a-gateway.yaml"
     text = (root / rel).read_text()
-    assert text.startswith("# yaml-language-server: $schema=../tooling/archkb/schemas/decision.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../.archkb/schemas/decision.schema.json\n")
     assert "status: proposed\ndate: 2026-02-03\n" in text
     assert "  - {type: amends, target: ADR-0002}\n" in text
 

@@ -71,7 +71,7 @@ def template_text(catalog: Catalog, kind: str, rid: str, name: str, today: dt.da
     k = kinds.kind(kind)
     if not k.template or k.numbered:
         raise UsageError(f"`archkb new {kind}` is not how {kind} records are made")
-    text = resources.files("archkb").joinpath("templates", k.template).read_text(encoding="utf-8")
+    text = resources.files("archkb").joinpath("templates").joinpath(k.template).read_text(encoding="utf-8")
     category = catalog.config.category_ids[0] if catalog.config.category_ids else "other"
     return string.Template(text).substitute(
         schema_comment=schema_comment(kind, catalog.config.schema_dir), id=rid, name_q=_q(name),

@@ -90,6 +90,12 @@ CODES: dict[str, Code] = {
              "adr/ADR-0003-x.yaml:1:1: warning W006 first line should be '# yaml-language-server: $schema=...'"),
         Code("W007", _W, "A file in a record folder is not read (wrong extension)",
              "adr/ADR-0003-x.yml:1:1: warning W007 ignored: record files end in .yaml"),
+        Code("W008", _W, "A tag nearly duplicates another (same without hyphens, or one letter apart on long tags)",
+             "adr/ADR-0009-x.yaml:8:5: warning W008 tag 'cicd' (1 record) looks like 'ci-cd' (4 records)"),
+        Code("W010", _W, "A relative link in a record's text points at no record and no file (a dead link on the site)",
+             "adr/ADR-0003-x.yaml:12:3: warning W010 context: link to '0004-y.md': no record or file 'adr/0004-y.md'"),
+        Code("W011", _W, "A decision has no date (an import whose source gave none that could be read)",
+             "adr/ADR-0003-x.yaml:4:1: warning W011 ADR-0003 has no date: add when its status last changed"),
         Code("W012", _W, "A cross-KB reference names a record its knowledge base does not have (in a portal)",
              "../claims-kb/adr/ADR-0004-x.yaml:30:13: warning W012 links[0]: source 'payments' has no record 'ADR-0099'"),
         # --- pull-request rules (archkb.pr.gitdiff, `archkb check --base REF`) ----------------
@@ -116,11 +122,40 @@ CODES: dict[str, Code] = {
              "reviews/claims.yaml:25:52: warning W201 milestones[1] (launch): data-readiness/lineage is not met and was due 2026-05-01"),
         Code("W202", _W, "The review's checklist has questions no milestone has answered (the checklist changed)",
              "reviews/claims.yaml:14:11: warning W202 2 question(s) of the assembled checklist have no answer at any milestone (new since 'launch'): ..."),
+        Code("W203", _W, "An item answered at an earlier milestone has no answer at the latest one",
+             "reviews/claims.yaml:60:7: warning W203 milestones[1] (launch): data-readiness/minimisation was answered "
+             "at 'design' (partial) but is missing here"),
+        Code("W204", _W, "A high-severity item not met at the latest milestone has no owner or no due date",
+             "reviews/claims.yaml:70:7: warning W204 milestones[1] (launch): data-readiness/lawful-basis is a high "
+             "risk without an owner"),
+        Code("E211", _E, "An answer sheet (CSV) lacks a required column or has an unknown one",
+             "sheet.csv:1:1: error E211 the sheet has no 'status' column"),
+        Code("E212", _E, "An answer sheet row names an item that is not in the review's assembled checklist",
+             "sheet.csv:7:1: error E212 'rag/chunking' is not an item of review claims-triage"),
+        Code("E213", _E, "An answer sheet row has a status that is not met, partial, not_met, not_applicable or blank",
+             "sheet.csv:9:5: error E213 status 'done' is not one of: met, partial, not_met, not_applicable"),
+        Code("E214", _E, "An answer sheet row has a due date that is not a YYYY-MM-DD date",
+             "sheet.csv:9:9: error E214 due '31/07/2026' is not a date (YYYY-MM-DD)"),
+        Code("E215", _E, "An answer sheet row has a value the answer cannot take (automated, reason, length)",
+             "sheet.csv:9:10: error E215 automated 'maybe' is not true or false"),
+        Code("E216", _E, "An answer sheet answers one item twice",
+             "sheet.csv:12:1: error E216 'data-readiness/minimisation' is also answered at row 5"),
         # --- content and crosswalks (archkb.reviews.frameworks) --------------------------------------
         Code("E301", _E, "A checklist question's maps_to names a framework that is not registered",
              "checklists/x.yaml:30:11: error E301 quality/schema: maps_to key 'nist' is not a known framework (known: ...)"),
         Code("E302", _E, "A crosswalk identifier does not belong to the framework it is listed under",
              "checklists/x.yaml:31:26: error E302 quality/schema: 'Data 8' is not an identifier of ml-test-score"),
+        Code("E303", _E, "An OWASP risk id (LLMnn, ASInn) is written without its edition year",
+             "patterns/rag.yaml:20:44: error E303 'LLM08' has no edition year; write it as LLM08:YYYY (lists: ...)"),
+        Code("W320", _W, "A list item has unbalanced parentheses or brackets (a flow sequence split on a comma)",
+             "checklists/x.yaml:99:19: warning W320 sections[1].questions[2].evidence[0]: list item 'Oversight design "
+             "(who reviews what' has unbalanced parentheses or brackets"),
+        Code("W321", _W, "A responsibility in archkb.yaml has no accepted decision, approved principle or pattern, "
+             "or checklist serving it",
+             "archkb.yaml:101:9: warning W321 responsibilities[13] 'mentoring-practice': no accepted decision, approved "
+             "principle or pattern, or checklist serves it (1 other record(s) do)"),
+        Code("E322", _E, "A record's `serves` names a responsibility archkb.yaml does not declare",
+             "checklists/x.yaml:9:11: error E322 serves[0]: 'data-quality' is not a responsibility in archkb.yaml (...)"),
     ]
 }
 

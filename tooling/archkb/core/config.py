@@ -77,8 +77,13 @@ class KbConfig(Strict):
     """A proposed decision open longer than this many days gets warning W003."""
     sources: list[SourceDef] = Field(default_factory=list)
     """Other knowledge bases published with this one as a portal, each under its namespace (core/portal.py)."""
-    schema_dir: Line = "tooling/archkb/schemas"
-    """Where the JSON Schemas live, relative to the KB root (`archkb schema --write DIR` puts them there)."""
+    site_url: Url | None = None
+    """Where the site is published (`https://kb.example.com/`): generated checklists, sheets and reports link
+    to the published pages there. When absent, `site_url` in `mkdocs.yml` is used; with neither, links point at
+    the YAML files in the repository."""
+    schema_dir: Line = ".archkb/schemas"
+    """Where the JSON Schemas live, relative to the KB root: record modelines point there and `archkb schema
+    --write` writes there, so editors resolve them in any repository (`archkb init` creates the folder)."""
 
     @property
     def category_ids(self) -> list[str]:

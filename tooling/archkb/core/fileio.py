@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -243,10 +244,28 @@ def _restore(full: str, old: bytes) -> None:
     os.replace(tmp, full)
 
 
+# (lock folder, thread) -> how deep that thread holds the lock. flock() on a second descriptor
+# would block even in the process that holds the lock, so a thread re-entering its own lock
+# (choose a number under the lock, then commit a Transaction, which locks too) only counts.
+_HELD: dict[tuple[str, int], int] = {}
+
+
 @contextlib.contextmanager
 def root_lock(root: str) -> Iterator[None]:
-    """An exclusive lock on `root` for the duration (held by one writer at a time, across processes)."""
+    """An exclusive lock on `root` for the duration (one writer at a time, across processes and threads).
+
+    Re-entrant within one thread, so a caller can hold it around a read-decide-write step
+    whose write is a `Transaction` (which takes the lock itself).
+    """
     folder = state_dir(root)
+    key = (folder, threading.get_ident())
+    if _HELD.get(key):
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
     try:
         os.makedirs(folder, exist_ok=True)
         fd = os.open(os.path.join(folder, "lock"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -254,8 +273,10 @@ def root_lock(root: str) -> Iterator[None]:
         raise _explain(exc, folder) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        _HELD[key] = 1
         yield
     finally:
+        _HELD.pop(key, None)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 

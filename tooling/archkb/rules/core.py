@@ -118,7 +118,7 @@ def check_record_internals(ctx: RuleContext) -> Iterable[Problem]:
     """E018 outcome names no option; E020 inner ids used twice; E021 flows to unknown components."""
     for entry in ctx.catalog.by_id.values():
         rec, kind = entry.record, entry.kind.name
-        if kind == "decision" and rec.outcome is not None and rec.options:
+        if kind == "decision" and rec.outcome is not None and rec.outcome.chosen is not None and rec.options:
             titles = [o.title for o in rec.options]
             if rec.outcome.chosen not in titles:
                 yield error("E018", f"outcome.chosen {rec.outcome.chosen!r} is not the title of an option",
@@ -149,7 +149,7 @@ def _dupes(entry: Entry, what: str, items: list[tuple[tuple[Any, ...], str]]) ->
 
 
 def check_freshness(ctx: RuleContext) -> Iterable[Problem]:
-    """W002 review_by passed; W003 proposed longer than the threshold."""
+    """W002 review_by passed; W003 proposed longer than the threshold; W011 no date at all."""
     limit = ctx.catalog.config.proposed_max_days
     for rec in ctx.catalog.records("decision"):
         entry = ctx.entry(rec.id)
@@ -157,7 +157,10 @@ def check_freshness(ctx: RuleContext) -> Iterable[Problem]:
         if rec.review_by is not None and rec.review_by < ctx.today and status in ("accepted", "proposed"):
             yield warning("W002", f"review_by {rec.review_by.isoformat()} has passed", entry.position(("review_by",)),
                           hint="revisit the decision: confirm it with a new review_by date, or supersede it")
-        if status == "proposed":
+        if rec.date is None:
+            yield warning("W011", f"{rec.id} has no date: add when its status last changed", entry.position(("status",)),
+                          hint="provenance.original_date shows what the imported source said, if anything")
+        elif status == "proposed":
             days = (ctx.today - rec.date).days
             if days > limit:
                 yield warning("W003", f"proposed since {rec.date.isoformat()} ({days} days; threshold {limit})",
@@ -187,6 +190,92 @@ def check_patterns(ctx: RuleContext) -> Iterable[Problem]:
                           "pattern links to it)", entry.position(("id",)))
 
 
+_PAIRS = {")": "(", "]": "["}
+
+
+def unbalanced(text: str) -> bool:
+    """Whether `text` opens or closes a parenthesis or bracket it does not close or open, in order."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in "([":
+            stack.append(ch)
+        elif ch in _PAIRS:
+            if not stack or stack.pop() != _PAIRS[ch]:
+                return True
+    return bool(stack)
+
+
+def _list_items(data: Any, loc: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], str]]:
+    """Every string that is an item of a list, with its path, in document order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _list_items(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            if isinstance(value, str):
+                yield (*loc, i), value
+            else:
+                yield from _list_items(value, (*loc, i))
+
+
+def check_list_items(ctx: RuleContext) -> Iterable[Problem]:
+    """W320: a list item with unbalanced parentheses or brackets, the sign of a flow sequence
+    (`[a (b, c), d]`) split on a comma that was meant to be text."""
+    for rid in sorted(ctx.catalog.by_id):
+        entry = ctx.entry(rid)
+        data = entry.record.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for loc, text in _list_items(data):
+            if unbalanced(text):
+                yield warning("W320", f"{loc_str(loc)}: list item {text!r} has unbalanced parentheses or brackets",
+                              entry.position(loc),
+                              hint="quote the item (\"a, b (c, d)\") or write the list as a block sequence")
+
+
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when one insertion, deletion or substitution turns `a` into `b` (and they differ)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+
+
+NEAR_TAG_MIN = 6
+"""Tags this long or longer one letter apart are near-duplicates (shorter ones, like `ml`/`mt`, may differ on purpose)."""
+
+
+def check_tags(ctx: RuleContext) -> Iterable[Problem]:
+    """W008: near-duplicate tags (`ci-cd` and `cicd`, `guardrail` and `guardrails`), which split one topic in two
+    on the tags page; reported once per pair, at the first use of the rarer tag."""
+    uses: dict[str, list[tuple[str, int]]] = {}
+    for rid in sorted(ctx.catalog.by_id):
+        for i, tag in enumerate(getattr(ctx.entry(rid).record, "tags", None) or []):
+            uses.setdefault(tag, []).append((rid, i))
+    pairs: set[tuple[str, str]] = set()
+    squashed: dict[str, list[str]] = {}
+    by_length: dict[int, list[str]] = {}
+    for tag in sorted(uses):
+        squashed.setdefault(tag.replace("-", "").replace("_", ""), []).append(tag)
+        by_length.setdefault(len(tag), []).append(tag)
+    for group in squashed.values():
+        pairs.update((a, b) for a in group for b in group if a < b)
+    for tag in sorted(uses):
+        if len(tag) < NEAR_TAG_MIN:
+            continue
+        for n in (len(tag), len(tag) + 1):
+            pairs.update((tag, o) for o in by_length.get(n, []) if o > tag and _one_edit_apart(tag, o))
+    for a, b in sorted(pairs):
+        rare, common = sorted((a, b), key=lambda t: (len(uses[t]), t))
+        rid, index = uses[rare][0]
+        n_rare, n_common = len(uses[rare]), len(uses[common])
+        yield warning("W008", f"tag {rare!r} ({n_rare} record{'s' if n_rare != 1 else ''}) looks like "
+                      f"{common!r} ({n_common} record{'s' if n_common != 1 else ''})",
+                      ctx.entry(rid).position(("tags", index)), hint=f"use one tag for one topic: {common!r}?")
+
+
 RULES: list[Rule] = [
     check_links,
     check_cycles,
@@ -196,6 +285,8 @@ RULES: list[Rule] = [
     check_freshness,
     check_dependencies,
     check_patterns,
+    check_list_items,
+    check_tags,
 ]
 
 

@@ -8,23 +8,29 @@ HTML blocks, so no record can add markup to the site.
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
 
+import markdown
 import networkx as nx
 import yaml
 
 from archkb.core import portal
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
-from archkb.site.sanitize import block_markdown, inline_markdown, md_text, safe_url
+from archkb.site.sanitize import attr_text, block_markdown, inline_markdown, md_text, safe_url
 
 KIND_FOLDER = {k.name: k.site_folder for k in KINDS.values()}
 KIND_TITLE = {k.name: k.title for k in KINDS.values()}
+KIND_TITLE_ONE = {"decision": "Decision", "pattern": "Pattern", "principle": "Principle", "checklist": "Checklist",
+                  "review": "Review"}
 DECISION_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 PATTERN_STATUSES = ("approved", "draft", "deprecated")
 # How a stated link reads from the record that is linked to ("referenced by").
@@ -47,6 +53,10 @@ class PageContext:
     use_directory_urls: bool = True
     edit_base: str | None = None
     docs_to_root: str = ".."
+    today: dt.date | None = None
+    """The check date (the home page's "needs attention"); None means the real today."""
+    history: dict[str, Any] = field(default_factory=dict)
+    """Per record file (KB-relative path): its status history and authors from git (site/history.py); may be empty."""
     uris: dict[str, str] = field(default_factory=dict)
     _hrefs: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
@@ -146,24 +156,105 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out) + "\n\n"
 
 
-def _tags(tags: Iterable[str]) -> str:
-    return ", ".join(f"`{t}`" for t in sorted(tags))
+_MD_HREF = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
+
+
+def _props(ctx: PageContext, uri: str, rows: list[list[str]], headers: tuple[str, str] = ("Property", "Value")) -> str:
+    """A record's property table as an HTML block marked `data-search-exclude`.
+
+    Search previews then show the page's lead, not "Property Value Status accepted ...". The
+    cells are the same Markdown as elsewhere (built from sanitised pieces), rendered here, with
+    links to pages rewritten to their published URLs (MkDocs does not rewrite raw HTML).
+    """
+    def cell(text: str) -> str:
+        rendered = _cell_markdown().reset().convert(text).strip()
+        if rendered.startswith("<p>") and rendered.endswith("</p>"):
+            rendered = rendered[3:-4]
+        return _MD_HREF.sub(lambda m: f'href="{ctx.href(uri, posixpath.normpath(posixpath.join(posixpath.dirname(uri), m.group(1))))}'
+                            f'{m.group(2) or ""}"', rendered).replace("\n", " ")
+
+    body = "".join(f"<tr><td>{cell(k)}</td><td>{cell(v)}</td></tr>" for k, v in rows)
+    return (f'<table data-search-exclude><thead><tr><th>{headers[0]}</th><th>{headers[1]}</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>\n\n")
+
+
+@functools.lru_cache(maxsize=1)
+def _cell_markdown() -> markdown.Markdown:
+    return markdown.Markdown()
+
+
+def _tags(tags: Iterable[str], from_uri: str | None = None) -> str:
+    """Tags as links to their section of the tags page (as code when the page is not known)."""
+    if from_uri is None:
+        return ", ".join(f"`{t}`" for t in sorted(tags))
+    target = rel(from_uri, "tags.md")
+    return ", ".join(f"[{md_text(t)}]({target}#tag:{tag_anchor(t)})" for t in sorted(tags))
+
+
+def tag_anchor(tag: str) -> str:
+    """The id of a tag's section on the tags page (the tags plugin slugifies like the table of contents)."""
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", tag.strip().lower()))
+
+
+CHIP_STATUSES = frozenset({*DECISION_STATUSES, *PATTERN_STATUSES, "active", "retired", "high", "medium", "low",
+                           "met", "partial", "not_met", "not_applicable", "unanswered"})
+
+
+def status_chip(status: str) -> str:
+    """A status as a chip: colour and text (the theme gives each known status a colour of accessible contrast)."""
+    cls = status if status in CHIP_STATUSES else "other"
+    return f'<span class="archkb-chip archkb-chip-{cls}">{md_text(status.replace("_", " "))}</span>'
 
 
 def diagram_block(body: str, caption: str, css_class: str = "archkb-diagram") -> str:
     """A drawn diagram (an `<object>` showing its SVG file, or DOT text) as a raw HTML block with a caption."""
-    return f'<figure class="{css_class}" markdown="0">\n{body.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
+    return f'<figure class="{css_class}" markdown="0" data-search-exclude>\n{body.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
 
 
-def svg_object(href: str, label: str) -> str:
-    """HTML embedding an SVG file with `<object>`, so its links work (they target the top window).
+def svg_object(href: str, label: str, width: float = 0, height: float = 0) -> str:
+    """HTML embedding an SVG file with `<object>`, so its links work (they target the top window),
+    and a visible "Open full size" link to the same file.
 
     A separate file keeps the page small: MkDocs' Markdown and search passes over an inline
-    SVG cost several times the rest of a record page.
+    SVG cost several times the rest of a record page. The natural size (CSS px) is written
+    as the object's width and aspect ratio: the diagram is never drawn larger than that, and
+    shrinks only to fit the column. The link opens the theme's pan-and-zoom viewer, or,
+    without JavaScript, the SVG file itself at full size.
     """
     text = md_text(label)
-    return (f'<object data="{href}" type="image/svg+xml" class="archkb-svg" aria-label="{text}">'
-            f'<a href="{href}">{text}</a></object>')
+    size = (f' style="width:{width:g}px;aspect-ratio:{width:g}/{height:g}"' if width > 0 and height > 0 else "")
+    return (f'<object data="{href}" type="image/svg+xml" class="archkb-svg" aria-label="{text}"{size}>'
+            f'<a href="{href}">{text}</a></object>\n'
+            f'<a class="archkb-open" href="{href}" data-archkb-viewer="{text}">Open full size (pan and zoom)</a>')
+
+
+# Spans where an id must stay as it is: front matter, headings, code, links, raw tags, diagrams, comments.
+_PROTECTED = re.compile(r"\A---\n.*?\n---\n|^#{1,6} [^\n]*$|`[^`\n]*`|\[[^\]\n]*\]\([^)\n]*\)|<a\b.*?</a>|"
+                        r"<code\b.*?</code>|<pre\b.*?</pre>|<figure\b.*?</figure>|<!--.*?-->|<[^>\n]*>", re.S | re.M)
+_PROSE_ID = re.compile(r"(?<![\w/.#-])(ADR-[0-9]{4,})(?![\w-])")
+
+
+def link_ids(ctx: PageContext, uri: str, text: str, own: str | None = None) -> str:
+    """Decision ids written in prose ("see ADR-0011") become links to their pages; ids that are not records,
+    the page's own id, and ids inside code, links, headings or tags stay as they are.
+
+    The links are inline HTML with published URLs, so they work in Markdown text and in the
+    raw HTML blocks of rendered fields alike.
+    """
+    def swap(m: re.Match[str]) -> str:
+        rid = m.group(1)
+        if rid == own or rid not in ctx.graph:
+            return rid
+        title = attr_text(f"{rid}: {ctx.graph.nodes[rid]['title']}")
+        return f'<a href="{ctx.href(uri, ctx.uri(rid))}" title="{title}">{rid}</a>'
+
+    out, pos = [], 0
+    for m in _PROTECTED.finditer(text):
+        out.append(_PROSE_ID.sub(swap, text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_PROSE_ID.sub(swap, text[pos:]))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- record pages
@@ -174,7 +265,13 @@ def _record_meta(ctx: PageContext, rid: str, kind: str, source: str, heading: st
     successors = [{"id": s, "title": ctx.graph.nodes[s]["title"], "url": ctx.url(ctx.uri(s))}
                   for s in sorted({v for _, v, d in ctx.graph.out_edges(rid, data=True)
                                    if d["type"] == "superseded_by"})] if rid in ctx.graph else []
+    # The records this one supersedes: its header says so (not only the Links table).
+    replaces = [{"id": s, "title": ctx.graph.nodes[s]["title"], "url": ctx.url(ctx.uri(s))}
+                for s in sorted({v for _, v, d in ctx.graph.out_edges(rid, data=True)
+                                 if d["type"] == "supersedes"})] if rid in ctx.graph else []
     info: dict[str, Any] = {"kind": kind, "id": rid, "source": source, "successors": successors}
+    if replaces:
+        info["supersedes"] = replaces
     if status:
         info["status"] = status
     edit = ctx.edit_url(source)
@@ -185,6 +282,29 @@ def _record_meta(ctx: PageContext, rid: str, kind: str, source: str, heading: st
     if tags:
         meta["tags"] = sorted(tags)
     return meta
+
+
+def lead(kind: str, rid: str, status: str | None, text: str) -> str:
+    """The page's first paragraph: a summary, preceded by kind, id and status for search results.
+
+    Search previews show the blocks of a page that match the query: the property table after
+    the lead is left out of the index (the plugin marks it `data-search-exclude`), so a result
+    reads "Decision ADR-0011 · accepted — chosen option ...". The kind, id and status are hidden
+    on screen and from screen readers: the record header above already shows them.
+    """
+    head = " · ".join(x for x in (f"{KIND_TITLE_ONE.get(kind, kind.capitalize())} {rid}", status) if x)
+    dash = " — " if text.strip() else ""
+    return f'<span class="archkb-lead-kind" aria-hidden="true">{md_text(head)}{dash}</span>{text}\n\n'
+
+
+def _first_paragraph(text: str | None) -> str:
+    return inline_markdown(text.strip().split("\n\n")[0]) if text and text.strip() else ""
+
+
+def _rest(text: str | None, css_class: str = "archkb-text") -> str:
+    """The paragraphs after the first, as a block (the first is in the page's lead)."""
+    rest = text.strip().split("\n\n", 1)[1] if text and "\n\n" in text.strip() else ""
+    return block_markdown(rest, css_class) + "\n\n" if rest.strip() else ""
 
 
 def _links_and_backlinks(ctx: PageContext, rid: str, uri: str) -> str:
@@ -207,6 +327,14 @@ def _links_and_backlinks(ctx: PageContext, rid: str, uri: str) -> str:
         for u in sorted(set(back[etype])):
             lines.append(f"- {ctx.link(uri, u)} — {BACKLINK_VERB.get(etype, etype)}")
     text += _section("Referenced by", "\n".join(lines) + "\n\n" if lines else "Nothing links to this record yet.\n\n")
+    entry = ctx.catalog.entry(rid)
+    hist = ctx.history.get(entry.path) if entry is not None else None
+    if hist is not None and hist.commits:
+        rows = [[c.day.isoformat(), status_chip(c.status), md_text(c.author)] for c in hist.changes]
+        body = (f"From git: {hist.commits} commit{'s' if hist.commits != 1 else ''} by "
+                f"{', '.join(md_text(a) for a in hist.authors)}.\n\n")
+        body += _table(["Committed", "Status set to", "By"], rows) if rows else ""
+        text += _section("History", body)
     return text
 
 
@@ -228,15 +356,16 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     uri = ctx.uri(rec.id)
     heading = f"{rec.id}: {rec.title}"
     meta = _record_meta(ctx, rec.id, "decision", source, heading, status=rec.status.value, tags=rec.tags,
-                        extra={"date": rec.date.isoformat(), "category": ctx.category_title(rec.category)})
+                        extra={"date": date_text(rec.date), "category": ctx.category_title(rec.category),
+                               "decided": rec.decided.isoformat() if rec.decided else None})
     rows = [
-        ["Status", f"**{rec.status.value}**"],
+        ["Status", status_chip(rec.status.value)],
         *([["Decided", rec.decided.isoformat()]] if rec.decided else []),
-        ["Status changed", rec.date.isoformat()],
+        ["Status changed", date_text(rec.date)],
         ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('decision', rec.category))})"],
     ]
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     for name, values in (("Decision makers", rec.decision_makers), ("Consulted", rec.consulted),
                          ("Informed", rec.informed)):
         if values:
@@ -244,7 +373,10 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     if rec.review_by:
         rows.append(["Review by", rec.review_by.isoformat()])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(heading)}\n\n", _table(["Property", "Value"], rows)]
+    summary = (f"Chosen option: **{md_text(rec.outcome.chosen)}**" if rec.outcome and rec.outcome.chosen
+               else _first_paragraph(rec.outcome.rationale if rec.outcome else rec.context))
+    parts = [front_matter(meta), f"# {md_text(heading)}\n\n", lead("decision", rec.id, rec.status.value, summary),
+             _props(ctx, uri, rows)]
     parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
     parts.append(_section("Decision drivers", _bullets(rec.drivers)))
     chosen = rec.outcome.chosen if rec.outcome else None
@@ -256,23 +388,35 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
             if values:
                 body += f"**{name}**\n\n" + _bullets(values)
         opts.append(f"### {md_text(opt.title)}{mark}\n\n{body}")
-    parts.append(_section("Considered options", "".join(opts)))
-    if rec.outcome:
+    # Verbatim sections that carry a standard part's text (an import's prose consequences, the prose before
+    # its options) are shown in that part, in the source's order, not after everything else.
+    inline = {"considered options": "", "consequences": ""}
+    extras = []
+    for extra in rec.sections:
+        key = extra.title.strip().lower()
+        if key in inline:
+            inline[key] += block_markdown(extra.body) + "\n\n"
+        else:
+            extras.append(extra)
+    parts.append(_section("Considered options", inline["considered options"] + "".join(opts)))
+    if rec.outcome and rec.outcome.chosen:
         parts.append(_section("Decision outcome", f"Chosen option: **{md_text(rec.outcome.chosen)}**\n\n"
                               + block_markdown(rec.outcome.rationale) + "\n\n"))
+    elif rec.outcome:
+        parts.append(_section("Decision", block_markdown(rec.outcome.rationale) + "\n\n"))
     cons = ""
     for name, values in (("Positive", rec.consequences.positive), ("Negative", rec.consequences.negative),
                          ("Neutral", rec.consequences.neutral)):
         if values:
             cons += f"**{name}**\n\n" + _bullets(values)
-    parts.append(_section("Consequences", cons))
+    parts.append(_section("Consequences", cons + inline["consequences"]))
     if rec.confirmation:
         parts.append(_section("Confirmation", block_markdown(rec.confirmation) + "\n\n"))
     parts.append(_section("Risks", _table(
         ["Risk", "Likelihood", "Impact", "Mitigation"],
         [[inline_markdown(r.description), r.likelihood.value, r.impact.value,
           inline_markdown(r.mitigation) if r.mitigation else ""] for r in rec.risks])))
-    for extra in rec.sections:
+    for extra in extras:
         parts.append(_section(md_text(extra.title), block_markdown(extra.body) + "\n\n"))
     parts.append(sources_section(rec.sources))
     parts.append(_links_and_backlinks(ctx, rec.id, uri))
@@ -295,20 +439,20 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
                         extra={"category": ctx.category_title(rec.category),
                                "last_reviewed": rec.last_reviewed.isoformat() if rec.last_reviewed else None})
     rows = [
-        ["Status", f"**{rec.status.value}**"],
+        ["Status", status_chip(rec.status.value)],
         ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('pattern', rec.category))})"],
     ]
     if rec.aka:
         rows.append(["Also known as", ", ".join(md_text(a) for a in rec.aka)])
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     if rec.owner:
         rows.append(["Owner", md_text(rec.owner)])
     if rec.last_reviewed:
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", block_markdown(rec.summary, "archkb-summary") + "\n\n",
-             _table(["Property", "Value"], rows)]
+    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", lead("pattern", rec.id, rec.status.value, _first_paragraph(rec.summary)),
+             _rest(rec.summary, "archkb-summary"), _props(ctx, uri, rows)]
     parts.append(_section("Problem", block_markdown(rec.problem) + "\n\n"))
     parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
     parts.append(_section("Forces", _bullets(rec.forces)))
@@ -338,8 +482,8 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
          for name in ("reliability", "security", "cost", "operability", "performance")
          if (note := getattr(qa, name)) is not None])))
     parts.append(_section("Review questions", _table(
-        ["Id", "Question", "Severity", "Why"],
-        [[f"`{rec.id}/{q.id}`", inline_markdown(q.text), q.severity.value,
+        ["Question", "Why"],
+        [[f'{inline_markdown(q.text)}<span class="archkb-q-meta">`{rec.id}/{q.id}` · {status_chip(q.severity.value)}</span>',
           inline_markdown(q.rationale) if q.rationale else ""] for q in rec.review_questions])))
     parts.append(_section("Known uses", _bullets(rec.known_uses)))
     parts.append(sources_section(rec.sources))
@@ -371,20 +515,27 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     count = sum(len(s.questions) for s in rec.sections)
     rows = [["Family", f"`{rec.family}`"], ["Version", md_text(rec.version)], ["Questions", str(count)]]
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", _table(["Property", "Value"], rows),
-             block_markdown(rec.description) + "\n\n"]
+    parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", lead("checklist", rec.id, None, _first_paragraph(rec.description)),
+             _rest(rec.description), _props(ctx, uri, rows)]
     for section in rec.sections:
         body = block_markdown(section.description) + "\n\n" if section.description else ""
         rows = []
         for q in section.questions:
+            # Three columns, not seven: the question with its id, severity and applicability; why; what helps.
+            # (Seven columns made every checklist page scroll sideways at 1,400 px.)
             mitig = ", ".join(ctx.link(uri, p, p) for p in q.mitigated_by)
             maps = "; ".join(f"{md_text(k)}: {', '.join(md_text(v) for v in vals)}"
                              for k, vals in sorted(q.maps_to.items()))
-            rows.append([f"`{rec.id}/{q.id}`", inline_markdown(q.text), q.severity.value,
-                         md_text(_applies_when(q)), inline_markdown(q.rationale), mitig, maps])
-        body += _table(["Id", "Question", "Severity", "Applies to", "Why", "Mitigated by", "Maps to"], rows)
+            helps = " ".join(part for part in (f"Mitigated by {mitig}." if mitig else "",
+                                              f'<span class="archkb-q-meta">Maps to {maps}</span>' if maps else "")
+                             if part)
+            rows.append([f"{inline_markdown(q.text)}"
+                         f'<span class="archkb-q-meta">`{rec.id}/{q.id}` · {status_chip(q.severity.value)} · '
+                         f"{md_text(_applies_when(q))}</span>",
+                         inline_markdown(q.rationale), helps])
+        body += _table(["Question", "Why", "Mitigations and crosswalks"], rows)
         parts.append(_section(md_text(section.title), body))
     if usage:
         parts.append(usage.rstrip() + "\n\n")
@@ -394,8 +545,10 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
 
 
 def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = None,
-                details: str | None = None) -> str:
-    """The page of one review: the project profile, what it uses, its milestones, then the scorecard."""
+                details: Any = None) -> str:
+    """The page of one review, for a board meeting: the summary first (verdict, open risks, change since the
+    previous milestone), the scorecard chart, every item with its evidence and notes, the folded plan and
+    history, then the profile and scope, and the diagram last. `details` is a `review_md.Board`."""
     uri = ctx.uri(rec.id)
     title = rec.title or rec.project.name
     last = rec.milestones[-1] if rec.milestones else None
@@ -403,26 +556,36 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
                         extra={"milestone": last.name if last else None,
                                "date": last.date.isoformat() if last else None})
     p = rec.project
+    parts = [front_matter(meta), f"# {md_text(title)}\n\n",
+             lead("review", rec.id, f"{p.risk_tier.value} risk tier", md_text(p.name))]
+    if details is not None:
+        parts += [f"## Summary\n\n{details.summary}", f"## Scorecard\n\n{details.scorecard}",
+                  f"## Items\n\n{details.items}", f"## Improvement plan\n\n{details.plan}"]
+    legal = getattr(p, "legal_classification", None)
     rows = [["Project", md_text(p.name)], ["Owner", md_text(p.owner)], ["System type", p.system_type.value],
-            ["Risk tier", p.risk_tier.value], ["Data classification", p.data_classification.value],
+            ["Risk tier (internal)", p.risk_tier.value],
+            ["Legal classification (EU AI Act)", legal.value.replace("_", " ") if legal else "not assessed"],
+            ["Data classification", p.data_classification.value],
             ["Personal data", "yes" if p.personal_data else "no"], ["Deployment", p.deployment.value.replace("_", "-")]]
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(title)}\n\n", _table(["Profile", "Value"], rows),
-             block_markdown(p.description) + "\n\n"]
+    parts += ["## Profile\n\n", _props(ctx, uri, rows, ("Profile", "Value")), block_markdown(p.description) + "\n\n"]
     for name, ids in (("Patterns used", rec.patterns), ("Decisions adopted", rec.decisions),
                       ("Checklists", rec.checklists)):
-        parts.append(_section(name, "\n".join(f"- {ctx.link(uri, i)}" for i in ids) + "\n\n" if ids else ""))
+        if ids:
+            parts.append(f"**{name}** ({len(ids)}): " + ", ".join(ctx.link(uri, i, i) for i in ids) + "\n\n")
     ms_rows = [[md_text(m.name), m.date.isoformat(), ", ".join(md_text(r) for r in m.reviewers), str(len(m.answers))]
                for m in rec.milestones]
     parts.append(_section("Milestones", _table(["Milestone", "Date", "Reviewers", "Answers"], ms_rows)))
     for m in rec.milestones:
         if m.summary:
             parts.append(_section(f"{md_text(m.name)} ({m.date.isoformat()})", block_markdown(m.summary) + "\n\n", 3))
-    if details:
-        parts.append(details.rstrip() + "\n\n")
-    parts.append(_links_and_backlinks(ctx, rec.id, uri))
+    if details is not None and details.history:
+        parts.append(f"### History\n\n{details.history}")
+    from archkb.site.review_md import links_section
+
+    parts.append(links_section(ctx, rec.id, uri))
     parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
     return "".join(parts)
 
@@ -436,22 +599,31 @@ def category_uri(kind: str, cid: str | None) -> str:
 
 def _index_meta(title: str) -> str:
     # archkb_index: the theme shows no "edit" button (there is no source file to edit).
-    return front_matter({"title": page_title(title), "archkb_index": True})
+    # search.exclude: lists and the tags page matched almost every query; the records themselves answer.
+    return front_matter({"title": page_title(title), "archkb_index": True, "search": {"exclude": True}})
 
 
 def _decision_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
-    return [[ctx.link(uri, r.id, r.id), md_text(r.title), r.status.value, r.date.isoformat(), _tags(r.tags)]
-            for r in recs]
+    return [[ctx.link(uri, r.id, r.id), ctx.link(uri, r.id, r.title), status_chip(r.status.value),
+             date_text(r.date), _tags(r.tags, uri)] for r in recs]
 
 
-DECISION_HEADERS = ["Id", "Title", "Status", "Date", "Tags"]
+DECISION_HEADERS = ["Id", "Title", "Status", "Status changed", "Tags"]
 # A search box over the table that follows it (the theme's override script does the filtering).
-FILTER_BOX = ('<input type="search" class="archkb-filter" placeholder="Filter by id, title, status, date or tag" '
-              'aria-label="Filter the table">\n\n')
+def filter_box(what: str = "id, title, status, date or tag") -> str:
+    """A filter box over the tables after it; the theme keeps its text in the URL (`?q=`) and sorts the columns."""
+    return (f'<input type="search" class="archkb-filter" placeholder="Filter by {what}" '
+            'aria-label="Filter the list">\n\n')
+
+
+def date_text(date: Any) -> str:
+    """An ISO date, or "undated" for an imported decision whose source gave none (never a guessed date)."""
+    return date.isoformat() if date is not None else "undated"
 
 
 def newest_first(recs: Iterable[Any]) -> list[Any]:
-    return sorted(recs, key=lambda r: (r.date, r.id), reverse=True)
+    """Newest first; undated decisions last."""
+    return sorted(recs, key=lambda r: (r.date is not None, r.date or dt.date.min, r.id), reverse=True)
 
 
 def decision_log(ctx: PageContext) -> str:
@@ -464,20 +636,19 @@ def decision_log(ctx: PageContext) -> str:
     return (_index_meta("Decision log") + "# Decision log\n\n"
             + f"{len(recs)} decisions ({summary}), newest first. "
             + "See them [by status](status.md), on a [timeline](timeline.md) or by category below.\n\n"
-            + FILTER_BOX + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
+            + filter_box() + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
 
 
 def decisions_by_status(ctx: PageContext) -> str:
     uri = "decisions/status.md"
     recs = newest_first(ctx.catalog.records("decision"))
-    parts = [_index_meta("Decisions by status"), "# Decisions by status\n\n"]
+    parts = [_index_meta("Decisions by status"), "# Decisions by status\n\n", filter_box()]
     for status in DECISION_STATUSES:
         group = [r for r in recs if r.status.value == status]
         if group:
             parts.append(f"## {status.capitalize()} ({len(group)})\n\n")
-            parts.append(_table(["Id", "Title", "Date", "Tags"],
-                                [[ctx.link(uri, r.id, r.id), md_text(r.title), r.date.isoformat(), _tags(r.tags)]
-                                 for r in group]))
+            parts.append(_table(["Id", "Title", "Status", "Status changed", "Tags"],
+                                _decision_rows(ctx, uri, group)))
     return "".join(parts)
 
 
@@ -487,10 +658,11 @@ def decisions_timeline(ctx: PageContext) -> str:
     parts = [_index_meta("Decision timeline"), "# Decision timeline\n\n"]
     by_year: dict[int, list[Any]] = defaultdict(list)
     for r in recs:
-        by_year[r.date.year].append(r)
+        by_year[r.date.year if r.date else 0].append(r)
     for year in sorted(by_year, reverse=True):
-        parts.append(f"## {year}\n\n")
-        parts.extend(f"- {r.date.isoformat()} — {ctx.link(uri, r.id)} ({r.status.value})\n" for r in by_year[year])
+        parts.append(f"## {year or 'Undated'}\n\n")
+        parts.extend(f"- {date_text(r.date)} — {ctx.link(uri, r.id)} {status_chip(r.status.value)}\n"
+                     for r in by_year[year])
         parts.append("\n")
     return "".join(parts)
 
@@ -505,10 +677,11 @@ def category_page(ctx: PageContext, kind: str, cid: str | None, recs: list[Any],
         parts.append(block_markdown(desc) + "\n\n")
     if kind == "decision":
         parts.append(f"{len(recs)} decisions in this category, newest first.\n\n")
+        parts.append(filter_box())
         parts.append(_table(DECISION_HEADERS, _decision_rows(ctx, uri, newest_first(recs))))
     else:
-        parts.append(_table(["Pattern", "Status", "Summary"],
-                            [[ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.summary)] for r in recs]))
+        parts.append(filter_box("name, status, summary or tag"))
+        parts.append(_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, recs)))
     parts.append(_diagram_section("Overview", diagram, f"{KIND_TITLE[kind]} in {title} and their links"))
     return "".join(parts)
 
@@ -517,14 +690,18 @@ def pattern_catalog(ctx: PageContext, legend: str | None = None) -> str:
     uri = "patterns/index.md"
     recs = ctx.catalog.records("pattern")
     parts = [_index_meta("Pattern catalog"), "# Pattern catalog\n\n",
-             f"{len(recs)} patterns by category.\n\n"]
+             f"{len(recs)} patterns by category.\n\n", filter_box("name, status, summary or tag")]
     for cid, group in grouped_by_category(ctx, recs):
         parts.append(f"## [{md_text(ctx.category_title(cid))}]({rel(uri, category_uri('pattern', cid))})\n\n")
-        parts.append(_table(["Pattern", "Status", "Summary"],
-                            [[ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.summary)] for r in group]))
+        parts.append(_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, group)))
     if legend:
         parts.append(_section("Diagram legend", diagram_block(legend, "Component kinds and flow modes")))
     return "".join(parts)
+
+
+def _pattern_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
+    return [[ctx.link(uri, r.id, r.name), status_chip(r.status.value), inline_markdown(r.summary), _tags(r.tags, uri)]
+            for r in recs]
 
 
 def grouped_by_category(ctx: PageContext, recs: list[Any]) -> list[tuple[Any, list[Any]]]:
@@ -539,65 +716,104 @@ def grouped_by_category(ctx: PageContext, recs: list[Any]) -> list[tuple[Any, li
 def checklist_index(ctx: PageContext) -> str:
     uri = "checklists/index.md"
     rows = [[ctx.link(uri, r.id, r.title), f"`{r.family}`", md_text(r.version),
-             str(sum(len(s.questions) for s in r.sections)), inline_markdown(r.description.split("\n\n")[0])]
+             str(sum(len(s.questions) for s in r.sections)), inline_markdown(r.description.split("\n\n")[0]),
+             _tags(r.tags, uri)]
             for r in ctx.catalog.records("checklist")]
     return (_index_meta("Checklists") + "# Checklists\n\n"
             + "Review question sets. A review assembles its checklist from these, the patterns a project "
             + "uses and the decisions it adopts.\n\n"
-            + _table(["Checklist", "Family", "Version", "Questions", "About"], rows))
+            + filter_box("title, family or tag")
+            + _table(["Checklist", "Family", "Version", "Questions", "About", "Tags"], rows))
 
 
 def review_index(ctx: PageContext) -> str:
+    """Every review with its risk counts at the latest milestone (high, medium, overdue actions)."""
+    from archkb.reviews.review import risk_summary
+    from archkb.site.review_md import today_for_pages
+
     uri = "reviews/index.md"
+    today = today_for_pages()
     rows = []
     for r in ctx.catalog.records("review"):
         last = r.milestones[-1] if r.milestones else None
+        risks = risk_summary(r, ctx.catalog, today)
         rows.append([ctx.link(uri, r.id, r.title or r.project.name), md_text(r.project.owner),
                      r.project.system_type.value, r.project.risk_tier.value,
-                     f"{md_text(last.name)} ({last.date.isoformat()})" if last else "not yet reviewed"])
+                     f"{md_text(last.name)} ({last.date.isoformat()})" if last else "not yet reviewed",
+                     str(risks["high"]), str(risks["medium"]), str(risks["overdue"])])
     return (_index_meta("Reviews") + "# Reviews\n\n"
-            + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone"], rows))
+            + filter_box("project, owner, system or risk tier")
+            + "Risk counts at each review's latest milestone. Every open risk, with the decisions' own risks, is in "
+            + f"the [risk register]({rel(uri, 'reviews/risks.md')}).\n\n"
+            + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone", "High risks", "Medium risks",
+                      "Overdue actions"], rows))
 
 
-def tags_page() -> str:
-    return _index_meta("Tags") + "# Tags\n\nEvery record by tag.\n\n<!-- material/tags -->\n"
+def tags_page(ctx: PageContext | None = None) -> str:
+    """Every record by tag (the tags plugin's list), after a line of all tags with how many records carry each."""
+    counts: dict[str, int] = defaultdict(int)
+    if ctx is not None:
+        for entry in ctx.catalog.by_id.values():
+            for tag in set(getattr(entry.record, "tags", None) or []):
+                counts[tag] += 1
+    line = " · ".join(f"[{md_text(t)}](#tag:{tag_anchor(t)}) ({n})" for t, n in sorted(counts.items()))
+    head = (f"{len(counts)} tags; the number of records with each in brackets.\n\n{line}\n\n" if counts else "")
+    return _index_meta("Tags") + "# Tags\n\n" + head + "Every record by tag.\n\n<!-- material/tags -->\n"
 
 
-def home_summary(ctx: PageContext, from_uri: str = "index.md", latest: int = 10) -> str:
-    """Counts of every kind and the latest decisions, for the home page's `<!-- archkb:home -->` marker."""
-    cat = ctx.catalog
-    decisions = cat.records("decision")
-    by_status = defaultdict(int)
-    for r in decisions:
-        by_status[r.status.value] += 1
-    link = lambda target: rel(from_uri, target)  # noqa: E731
-    rows = [
-        [f"[Decisions]({link('decisions/index.md')})", str(len(decisions)),
-         ", ".join(f"{by_status[s]} {s}" for s in DECISION_STATUSES if by_status[s])],
-        [f"[Patterns]({link('patterns/index.md')})", str(len(cat.records("pattern"))),
-         f"{len({p.category for p in cat.records('pattern')})} categories"],
-        [f"[Checklists]({link('checklists/index.md')})", str(len(cat.records("checklist"))),
-         f"{sum(len(s.questions) for c in cat.records('checklist') for s in c.sections)} questions"],
-        [f"[Reviews]({link('reviews/index.md')})", str(len(cat.records("review"))), ""],
-    ]
-    text = _table(["Records", "Count", ""], rows)
-    recent = newest_first(decisions)[:latest]
-    if recent:
-        text += "## Latest decisions\n\n" + _table(
-            ["Date", "Decision", "Status"],
-            [[r.date.isoformat(), ctx.link(from_uri, r.id), r.status.value] for r in recent])
-    return text
+__all__ = ["HOME_MARKER", "PageContext", "category_uri", "checklist_page", "decision_page", "page_url",
+           "pattern_page", "rel", "review_page"]
 
 
-def expand_markers(markdown: str, ctx: PageContext, from_uri: str) -> str:
-    """Hand-written pages may hold `<!-- archkb:home -->`; it becomes the live summary."""
-    if HOME_MARKER in markdown:
-        markdown = markdown.replace(HOME_MARKER, home_summary(ctx, from_uri))
-    return markdown
+COVERAGE_KIND_TITLES = {"decision": "Decisions", "principle": "Principles", "pattern": "Patterns",
+                        "checklist": "Checklists", "review": "Worked examples (reviews)"}
 
 
-__all__ = ["HOME_MARKER", "PageContext", "category_uri", "checklist_page", "decision_page", "expand_markers",
-           "home_summary", "page_url", "pattern_page", "rel", "review_page"]
+def coverage_page(ctx: PageContext) -> str:
+    """The duty coverage page: every responsibility of `archkb.yaml` with the records serving it, by kind.
+
+    Generated from the records' `serves`, so it cannot fall behind them; support counts only
+    accepted decisions, approved principles and patterns, and checklists (see `archkb.rules.coverage`).
+    """
+    from archkb.rules.coverage import KINDS, THIN_BELOW, coverage
+
+    uri = "coverage.md"
+    duties = coverage(ctx.catalog)
+    summary_rows = []
+    for d in duties:
+        counts = [str(sum(1 for r in d.records.get(k, []) if r.supports))
+                  for k in ("decision", "principle", "pattern", "checklist")]
+        flag = "**none**" if d.unsupported else ("thin" if d.thin else "")
+        summary_rows.append([f"{md_text(d.title)} (`{d.id}`)", *counts, flag])
+    out = [_index_meta("Coverage"), "# Coverage: what supports each responsibility\n\n",
+           "Generated from the records: each decision, principle, pattern, checklist and review names "
+           "the duties it serves (`serves:`), and the duties are declared once in `archkb.yaml`. Only accepted "
+           "decisions, approved principles and patterns, and checklists count as support; records in "
+           "other states are listed with their status and do not count, and reviews are worked examples. A duty is "
+           f"*thin* when fewer than {THIN_BELOW} records support it or when no accepted decision, "
+           "approved principle or approved pattern does (only questions, no answers); `archkb check` "
+           "warns (W321) when nothing supports it.\n\n",
+           _table(["Duty", "Accepted decisions", "Approved principles", "Approved patterns", "Checklists", "Flag"],
+                  summary_rows)]
+    for d in duties:
+        out.append(f"## {md_text(d.title)}\n\n`serves: [{d.id}]`\n\n")
+        if d.description:
+            out.append(inline_markdown(d.description) + "\n\n")
+        if d.unsupported:
+            out.append("**Not supported:** no accepted decision, approved pattern or checklist serves this duty.\n\n")
+        elif d.thin:
+            out.append(f"**Thin:** {len(d.support)} supporting record(s).\n\n")
+        for kind in KINDS:
+            recs = d.records.get(kind, [])
+            if not recs:
+                continue
+            items = []
+            for r in recs:
+                state = f"({r.status})" if r.status else ""
+                note = "" if r.supports or kind == "review" else " (not counted)"
+                items.append(f"- {ctx.link(uri, r.id, f'{r.id}: {r.title}')}{' ' + md_text(state) if state else ''}{note}")
+            out.append(f"**{COVERAGE_KIND_TITLES[kind]}**\n\n" + "\n".join(items) + "\n\n")
+    return "".join(out)
 
 
 def principle_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = None) -> str:
@@ -605,16 +821,17 @@ def principle_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     uri = ctx.uri(rec.id)
     meta = _record_meta(ctx, rec.id, "principle", source, rec.name, status=rec.status.value, tags=rec.tags,
                         extra={"owner": rec.owner})
-    rows = [["Status", rec.status.value], ["Owner", md_text(rec.owner)]]
+    rows = [["Status", status_chip(rec.status.value)], ["Owner", md_text(rec.owner)]]
     if rec.category:
         rows.append(["Category", md_text(ctx.category_title(rec.category))])
     if rec.last_reviewed:
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", f"`{source}`"])
-    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", _table(["Property", "Value"], rows),
-             _section("Statement", block_markdown(rec.statement) + "\n\n"),
+    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n",
+             lead("principle", rec.id, rec.status.value, _first_paragraph(rec.statement)), _rest(rec.statement),
+             _props(ctx, uri, rows),
              _section("Rationale", block_markdown(rec.rationale) + "\n\n"),
              _section("Implications", _bullets(rec.implications)), sources_section(rec.sources)]
     parts.append(_links_and_backlinks(ctx, rec.id, uri))
@@ -628,8 +845,8 @@ def principle_index(ctx: PageContext) -> str:
     rows = []
     for r in ctx.catalog.records("principle"):
         realised = [v for _, v, d in ctx.graph.out_edges(r.id, data=True) if d["type"] == "realised_by"]
-        rows.append([ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.statement.split("\n\n")[0]),
+        rows.append([ctx.link(uri, r.id, r.name), status_chip(r.status.value), inline_markdown(r.statement.split("\n\n")[0]),
                      ", ".join(ctx.link(uri, v, v) for v in sorted(set(realised)))])
     return (_index_meta("Principles") + "# Architecture principles\n\n"
             + "The lasting rules behind the decisions. Each is realised by the decisions and patterns listed.\n\n"
-            + FILTER_BOX + _table(["Principle", "Status", "Statement", "Realised by"], rows))
+            + filter_box("name, status or statement") + _table(["Principle", "Status", "Statement", "Realised by"], rows))

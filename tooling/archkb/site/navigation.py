@@ -26,22 +26,17 @@ def year_uri(kind: str, cid: str | None, year: int) -> str:
 
 
 def year_page(ctx: md.PageContext, kind: str, cid: str | None, year: int, recs: list[Any]) -> str:
-    """One year of one category, newest first: the page the navigation points at instead of its records."""
+    """One year of one category, newest first: the page the navigation points at instead of its records.
+
+    Rendered like the category page (same table, same filter box), so the two read alike.
+    """
     uri = year_uri(kind, cid, year)
     title = f"{ctx.category_title(cid)} — {year}"
-    rows = [[ctx.link(uri, r.id, r.id), md.md_text(r.title), r.status.value, r.date.isoformat(),
-             ", ".join(f"`{t}`" for t in sorted(r.tags))] for r in md.newest_first(recs)]
     head = md.front_matter({"title": md.page_title(f"{md.KIND_TITLE[kind]}: {title}"), "archkb_index": True})
     return (head + f"# {md.md_text(title)}\n\n"
             + f"{len(recs)} {md.KIND_TITLE[kind].lower()} of [{md.md_text(ctx.category_title(cid))}]"
             + f"({md.rel(uri, md.category_uri(kind, cid))}) dated {year}, newest first.\n\n"
-            + md.FILTER_BOX + _table(md.DECISION_HEADERS, rows))
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
-    return "\n".join(out) + "\n\n"
+            + md.filter_box() + md._table(md.DECISION_HEADERS, md._decision_rows(ctx, uri, md.newest_first(recs))))
 
 
 def bounded_nav(ctx: md.PageContext, catalog: Catalog, groups: dict[str, dict[Any, list[Any]]],
@@ -70,7 +65,7 @@ def bounded_nav(ctx: md.PageContext, catalog: Catalog, groups: dict[str, dict[An
             children: list[Any] = [md.category_uri(k.name, cid)]
             if len(recs) <= leaf_max:
                 children.extend(ctx.uri(r.id) for r in recs)
-            elif all(hasattr(r, "date") for r in recs):
+            elif all(getattr(r, "date", None) is not None for r in recs):
                 years: dict[int, list[Any]] = defaultdict(list)
                 for r in recs:
                     years[r.date.year].append(r)
@@ -81,4 +76,6 @@ def bounded_nav(ctx: md.PageContext, catalog: Catalog, groups: dict[str, dict[An
             section.append({md.page_title(ctx.category_title(cid)): children})
         nav.append({k.title: section})
     nav.append({"Tags": "tags.md"})
+    if catalog.config.responsibilities:
+        nav.append({"Coverage": "coverage.md"})
     return nav, pages

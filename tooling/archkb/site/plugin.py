@@ -30,10 +30,15 @@ from archkb.core.portal import source_roots
 from archkb.core.snapshot import CACHE_DIR, Snapshot, snapshot
 from archkb.rules import CheckResult, check_catalog
 from archkb.site import pagefind, preview, staging
-from archkb.site.markdown import expand_markers
+from archkb.site.home import expand_markers
 from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
 
 log = get_plugin_logger(__name__)
+
+THEME_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "theme")
+"""The page templates (record header, status badge, banners, edit line) and assets the site relies on."""
+THEME_CSS = "assets/archkb/archkb.css"
+THEME_JS = "assets/archkb/archkb.js"
 
 
 class KbPluginConfig(base.Config):
@@ -59,12 +64,34 @@ class KbPluginConfig(base.Config):
     Material's own search; auto: Pagefind from 500 record files on."""
     search_timeout = c.Type(int, default=600)
     """Seconds the Pagefind indexer may take before the build fails."""
+    about = c.ListOfItems(c.Type(str), default=[])
+    """Hand-written pages about the tool itself (paths under docs/; `folder/` for a whole folder): the automatic
+    navigation puts them in their own section, apart from the knowledge base's guides."""
+    about_title = c.Type(str, default="About archkb")
+    """The title of that section."""
 
 
 def today() -> dt.date:
     """The check date: ARCHKB_TODAY when set (reproducible builds and tests), else today."""
     override = os.environ.get("ARCHKB_TODAY")
     return dt.date.fromisoformat(override) if override else dt.date.today()
+
+
+def register_theme(config: MkDocsConfig) -> None:
+    """Put the package's templates after the project's own `custom_dir` (which still overrides them) and before
+    the theme's, and add the stylesheet and script, so `theme: material` alone gives the full look."""
+    if config.theme.name != "material":
+        log.warning(f"theme {config.theme.name!r}: the record header, status badge and superseded banner are "
+                    "templates for theme: material; record pages will show the record without them")
+    dirs = config.theme.dirs
+    if THEME_DIR not in dirs:
+        custom = config.theme.custom_dir
+        at = dirs.index(custom) + 1 if custom in dirs else 0
+        dirs.insert(at, THEME_DIR)
+    if THEME_CSS not in config.extra_css:
+        config.extra_css.append(THEME_CSS)
+    if all(str(script) != THEME_JS for script in config.extra_javascript):
+        config.extra_javascript.append(THEME_JS)
 
 
 class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
@@ -91,6 +118,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         self.plan = None
         self.result = None
         self.root = self.config.root or os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        if self.config.enabled:
+            register_theme(config)
         self.search = "material"
         if self.config.enabled:
             self.search = pagefind.choose(self.config.search, pagefind.count_record_files(self.root))
@@ -132,6 +161,9 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             self.plan = plan_site(result, self.site_options(config), reuse=reuse)
         except ArchkbError as exc:
             raise PluginError(f"archkb: {exc}") from exc
+        for source, url in self.plan.unpublished_links:
+            # A warning, so `mkdocs build --strict` fails on it like on any other broken link (archkb check: W010).
+            log.warning(f"{source}: the link {url!r} in the record's text points at nothing the site publishes")
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
         pages = list(self.plan.pages)
         if "index.md" not in handwritten:
@@ -163,7 +195,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             files.append(File.generated(config, pagefind.GLUE_JS, content=pagefind.glue_js()))
             files.append(File.generated(config, pagefind.GLUE_CSS, content=pagefind.glue_css()))
         if self.config.auto_nav and config.nav is None:
-            config.nav = full_nav(self.plan, handwritten)
+            config.nav = full_nav(self.plan, handwritten, about=tuple(self.config.about),
+                                  about_title=self.config.about_title)
             # Big branches list year pages, not every record: MkDocs would log every record page as "not in nav".
             config.validation.nav.omitted_files = logging.DEBUG
         if self.is_serve:
@@ -200,6 +233,9 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             workers=self.config.workers or None,
             edit_base=edit_base,
             docs_to_root=os.path.relpath(self.root, config.docs_dir).replace(os.sep, "/"),
+            root_to_docs=os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/"),
+            today=today(),
+            git_root=self.root,
         )
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -325,11 +361,20 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
         if user_nav is None and config.nav is not None:
             exported["nav"] = config.nav
         theme = raw.get("theme")
-        if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
+        name = "overrides"
+        shutil.copytree(THEME_DIR, os.path.join(tmp, name))
+        if theme.get("custom_dir"):
             src = os.path.join(os.path.dirname(os.path.abspath(config_file)), theme["custom_dir"])
-            name = os.path.basename(os.path.normpath(theme["custom_dir"]))
-            shutil.copytree(src, os.path.join(tmp, name))
-            exported["theme"] = {**theme, "custom_dir": name}
+            name = os.path.basename(os.path.normpath(theme["custom_dir"])) or name
+            if name != "overrides":
+                os.replace(os.path.join(tmp, "overrides"), os.path.join(tmp, name))
+            shutil.copytree(src, os.path.join(tmp, name), dirs_exist_ok=True)
+        exported["theme"] = {**theme, "custom_dir": name}
+        exported["extra_css"] = [*(raw.get("extra_css") or []), *([] if THEME_CSS in (raw.get("extra_css") or [])
+                                                                    else [THEME_CSS])]
+        exported["extra_javascript"] = [*(raw.get("extra_javascript") or []),
+                                        *([] if THEME_JS in (raw.get("extra_javascript") or []) else [THEME_JS])]
         with open(os.path.join(tmp, "mkdocs.yml"), "w", encoding="utf-8") as fh:
             fh.write("# Written by `archkb export-site`: the knowledge base's pages as a plain MkDocs project.\n")
             yaml.safe_dump(exported, fh, sort_keys=False, allow_unicode=True, width=1000)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import html
 import re
 import threading
+from collections.abc import Callable
+from contextvars import ContextVar
 from html.parser import HTMLParser
 
 import markdown
@@ -61,6 +63,10 @@ def safe_url(url: str) -> str | None:
     return url.strip() if match.group(1).lower() in SAFE_SCHEMES else None
 
 
+URL_RESOLVER: ContextVar[Callable[[str], str] | None] = ContextVar("archkb_url_resolver", default=None)
+"""While a record page is rendered: turns relative links in its text into published URLs (`site.reflinks`)."""
+
+
 class _Sanitizer(HTMLParser):
     """Rebuilds HTML from allowed tags and attributes only; all text is re-escaped."""
 
@@ -90,7 +96,8 @@ class _Sanitizer(HTMLParser):
                 url = safe_url(value)
                 if url is None:
                     continue
-                value = url
+                resolver = URL_RESOLVER.get()
+                value = resolver(url) if resolver is not None else url
             elif name == "start" and not value.isdigit():
                 continue
             elif name == "align" and value not in _ALIGN:
