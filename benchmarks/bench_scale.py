@@ -42,7 +42,6 @@ repo_url: https://example.invalid/kb
 edit_uri: edit/main/docs/
 theme:
   name: material
-  custom_dir: {overrides}
   features: [navigation.tabs, navigation.indexes, navigation.prune, content.action.edit]
 plugins:
   - search
@@ -88,7 +87,7 @@ def make_kb(work: str, adrs: int, *, search: str = "auto", name: str | None = No
         with open(os.path.join(folder, "docs", "index.md"), "w", encoding="utf-8") as fh:
             fh.write("# Synthetic knowledge base\n\n<!-- archkb:home -->\n")
     with open(cfg, "w", encoding="utf-8") as fh:
-        fh.write(MKDOCS_YML.format(overrides=os.path.join(ROOT, "site_overrides"), search=search))
+        fh.write(MKDOCS_YML.format(search=search))
     return cfg
 
 
@@ -198,6 +197,7 @@ def part_search(args: argparse.Namespace) -> None:
                 q = time_query(browser, url + "decisions/ADR-0001/", text)
                 first_ok = q.links[0].rstrip("/").endswith(text) if text.startswith("ADR-") else None
                 results.append({"query": text, "seconds": round(q.seconds, 3), "from_first_key": round(q.from_first_key, 3),
+                                "settled": round(q.settled, 3),
                                 "kb": round(q.bytes / 1024, 1), "requests": q.requests, "id_first": first_ok})
         finally:
             browser.close()
@@ -205,6 +205,7 @@ def part_search(args: argparse.Namespace) -> None:
                                  "median_s": statistics.median(r["seconds"] for r in results),
                                  "max_s": max(r["seconds"] for r in results),
                                  "median_from_first_key_s": statistics.median(r["from_first_key"] for r in results),
+                                 "median_settled_s": statistics.median(r["settled"] for r in results),
                                  "max_kb": max(r["kb"] for r in results)})
 
 
@@ -284,7 +285,7 @@ def part_portal(args: argparse.Namespace) -> None:
             fh.write("# Portal\n\n<!-- archkb:home -->\n")
     cfg = os.path.join(portal, "mkdocs.yml")
     with open(cfg, "w", encoding="utf-8") as fh:
-        fh.write(MKDOCS_YML.format(overrides=os.path.join(ROOT, "site_overrides"), search="pagefind"))
+        fh.write(MKDOCS_YML.format(search="pagefind"))
     check_t, check_rss, _ = timed([os.path.join(BIN, "archkb"), "check", portal])
     site = os.path.join(args.work, f"site-portal-{args.kbs}x{args.size}")
     cold_t, cold_rss, _ = build(cfg, site)

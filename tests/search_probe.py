@@ -48,6 +48,9 @@ class Query:
 
     seconds: float
     from_first_key: float
+    settled: float
+    """Seconds from the last keystroke until the results stopped changing (those of the whole query, not of a
+    prefix typed on the way: the first results shown may be for "ADR-000" while "ADR-0001" is typed)."""
     bytes: int
     requests: int
     links: list[str]
@@ -69,11 +72,20 @@ def time_query(browser: Any, url: str, text: str, *, timeout_ms: int = 30000) ->
         start = time.perf_counter()
         page.wait_for_selector("#archkb-search .pagefind-ui__result-link", timeout=timeout_ms)
         end = time.perf_counter()
-        links = page.eval_on_selector_all("#archkb-search .pagefind-ui__result-link", "els => els.map(e => e.href)")
+        links, changed = _links(page), time.perf_counter()
+        while time.perf_counter() - changed < 0.4 and time.perf_counter() - end < timeout_ms / 1000:
+            page.wait_for_timeout(50)
+            now = _links(page)
+            if now != links:
+                links, changed = now, time.perf_counter()
         page.wait_for_load_state("networkidle")
-        return Query(end - start, end - first, sum(sizes), len(sizes), links)
+        return Query(end - start, end - first, changed - start, sum(sizes), len(sizes), links)
     finally:
         context.close()
+
+
+def _links(page: Any) -> list[str]:
+    return list(page.eval_on_selector_all("#archkb-search .pagefind-ui__result-link", "els => els.map(e => e.href)"))
 
 
 def _size(request: Any) -> int:

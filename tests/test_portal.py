@@ -12,7 +12,7 @@ from archkb.core.catalog import load_catalog
 from archkb.rules import check_catalog
 from archkb.rules.cached import check_kb
 from archkb.site.plan import SiteOptions, plan_site
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 
 TODAY = __import__("datetime").date(2026, 11, 25)
 
@@ -125,7 +125,7 @@ def test_portal_builds_one_site_with_every_teams_records(kbs: str) -> None:
     group = os.path.join(kbs, "group")
     with open(os.path.join(group, "mkdocs.yml"), "w", encoding="utf-8") as fh:
         fh.write("site_name: Group portal\nrepo_url: https://example.invalid/group\nedit_uri: edit/main/docs/\n"
-                 f"theme:\n  name: material\n  custom_dir: {os.path.join(ROOT, 'site_overrides')}\n"
+                 "theme:\n  name: material\n"
                  "  features: [navigation.indexes, navigation.prune, content.action.edit]\n"
                  "plugins:\n  - search\n  - archkb\nmarkdown_extensions: [admonition, attr_list, tables, toc]\n")
     site = build_project(os.path.join(group, "mkdocs.yml"))
