@@ -255,9 +255,9 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None, *, reuse:
                 kept[rid] = old
                 folder = md.KIND_FOLDER[entry.kind.name]
                 for suffix in (".svg", ".components.svg"):
-                    asset = reuse.assets.get(f"diagrams/{folder}/{portal.id_path(rid)}{suffix}")
-                    if asset is not None:
-                        kept_assets.append(asset)
+                    drawn = reuse.assets.get(f"diagrams/{folder}/{portal.id_path(rid)}{suffix}")
+                    if drawn is not None:
+                        kept_assets.append(drawn)
     for entry in entries:
         rid = entry.record.id
         if rid in kept:

@@ -43,9 +43,9 @@ def stage(folder: str, assets: Iterable[tuple[str, str | bytes]]) -> dict[str, s
             fresh[uri] = digest
             if manifest.get(uri) != digest or not os.path.exists(path):
                 os.makedirs(os.path.dirname(path), exist_ok=True)
-                mode = "w" if isinstance(content, str) else "wb"
-                with open(path, mode, **({"encoding": "utf-8", "newline": ""} if mode == "w" else {})) as fh:
-                    fh.write(content)
+                data = content.encode("utf-8") if isinstance(content, str) else content
+                with open(path, "wb") as fh:
+                    fh.write(data)
             out[uri] = path
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest-", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
