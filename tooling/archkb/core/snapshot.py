@@ -1,7 +1,7 @@
-"""Read a knowledge base's files once, digest them, and keep derived results in `.archkb_cache/`.
+"""Read a knowledge base's files once and digest them, so derived results can be cached by content.
 
 Deliberately light (no pydantic, no networkx): an unchanged knowledge base is answered from
-the cache after nothing more than reading and hashing its files. Cache keys cover the
+the cache (`core/cache.py`, outside the tree) after nothing more than reading and hashing its files. Cache keys cover the
 files' paths and contents, the configuration and the tool's own code (`salt`), so a hit
 is exactly what a fresh computation would give.
 """
@@ -11,16 +11,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
-import tempfile
 from dataclasses import dataclass
-from typing import Any
 
 from archkb import __version__
 from archkb.core.kinds import RECORD_FOLDERS
 from archkb.core.problems import Position, Problem, warning
 
-CACHE_DIR = ".archkb_cache"
 CONFIG_FILE = "archkb.yaml"
 MAX_FILE_BYTES = 1024 * 1024
 
@@ -99,30 +95,3 @@ def snapshot(root: str) -> Snapshot:
     except OSError:
         config_digest = b""
     return Snapshot(root, out, problems, config_digest)
-
-
-def read_cached(root: str, name: str, key: bytes) -> Any | None:
-    """A value stored by `write_cached` under the same key, or None."""
-    try:
-        with open(os.path.join(root, CACHE_DIR, name), "rb") as fh:
-            stored_key, value = pickle.load(fh)  # our own cache file, written by write_cached
-    except Exception:  # missing, stale or corrupt: recompute
-        return None
-    return value if stored_key == key else None
-
-
-def write_cached(root: str, name: str, key: bytes, value: Any) -> None:
-    """Store `value` in `.archkb_cache/NAME` atomically; a read-only checkout just is not cached."""
-    folder = os.path.join(root, CACHE_DIR)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        gitignore = os.path.join(folder, ".gitignore")
-        if not os.path.exists(gitignore):
-            with open(gitignore, "w", encoding="utf-8") as fh:
-                fh.write("*\n")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, os.path.join(folder, name))
-    except OSError:
-        pass

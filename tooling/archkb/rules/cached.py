@@ -11,13 +11,14 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from archkb.core.cache import problems_from_rows, problems_to_rows, read_cached, write_cached
 from archkb.core.problems import Problem
-from archkb.core.snapshot import read_cached, snapshot, write_cached
+from archkb.core.snapshot import snapshot
 
 if TYPE_CHECKING:
     from archkb.rules import CheckResult
 
-_RESULT_FILE = "check.pickle"
+_RESULT_FILE = "check"
 
 
 @dataclass
@@ -35,14 +36,14 @@ def check_kb(root: str, *, today: dt.date, use_cache: bool = True, need_result: 
     snap = snapshot(root)
     key = snap.key(today.isoformat())
     if use_cache and not need_result:
-        cached = read_cached(snap.root, _RESULT_FILE, key)
+        cached = problems_from_rows(read_cached(snap.root, _RESULT_FILE, key))
         if cached is not None:
-            return CheckOutcome(list(cached), len(snap.files), True)
+            return CheckOutcome(cached, len(snap.files), True)
     # Imported here: a cache hit needs neither pydantic nor networkx.
     from archkb.core.catalog import load_catalog
     from archkb.rules import check_catalog
 
     result = check_catalog(load_catalog(root, use_cache=use_cache, snap=snap, parallel=True), today=today)
     if use_cache:
-        write_cached(snap.root, _RESULT_FILE, key, result.problems)
+        write_cached(snap.root, _RESULT_FILE, key, problems_to_rows(result.problems))
     return CheckOutcome(result.problems, len(snap.files), False, result)

@@ -22,10 +22,10 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from archkb.core.cache import cache_dir
 from archkb.core.catalog import load_catalog
 from archkb.core.errors import ArchkbError
 from archkb.core.kinds import KINDS
-from archkb.core.snapshot import CACHE_DIR
 from archkb.rules import CheckResult, check_catalog
 from archkb.site.markdown import expand_markers
 from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
@@ -46,7 +46,7 @@ class KbPluginConfig(base.Config):
     fail_on_invalid = c.Optional(c.Type(bool))
     """Stop the build on invalid records; default: yes for `mkdocs build`, no (warn) for `mkdocs serve`."""
     cache = c.Type(bool, default=True)
-    """Keep drawn diagrams in .archkb_cache/svg/ under the root, keyed by the hash of their DOT text."""
+    """Keep drawn diagrams in the private cache folder (outside the tree), keyed by the hash of their DOT text."""
     workers = c.Type(int, default=0)
     """Graphviz processes run at once; 0 means one per CPU."""
     auto_nav = c.Type(bool, default=True)
@@ -133,7 +133,7 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         return SiteOptions(
             use_directory_urls=config.use_directory_urls,
             diagrams=self.config.diagrams or "off",
-            cache_dir=os.path.join(self.root, CACHE_DIR, "svg") if self.config.cache else None,
+            cache_dir=cache_dir(self.root, "svg") if self.config.cache else None,
             workers=self.config.workers or None,
             edit_base=edit_base,
             docs_to_root=os.path.relpath(self.root, config.docs_dir).replace(os.sep, "/"),
