@@ -26,6 +26,7 @@ from archkb.adopt.normalise import (
     number_from_name,
     strip_title,
 )
+from archkb.core.trusted import Untrusted, read_inside
 
 NON_RECORD_NAMES = {"readme", "index", "toc", "_sidebar", "summary", "changelog", "contributing", "license"}
 LINE_MAX = 500
@@ -459,9 +460,11 @@ def import_folder(src: str, *, fmt: str = "auto", today: dt.date | None = None, 
     parsed: dict[str, ParsedAdr] = {}
     for rel in find_markdown(src):
         report = reports[rel] = FileReport(rel)
-        try:
-            with open(os.path.join(src, rel), encoding="utf-8-sig", errors="replace") as fh:
-                text = fh.read(2_000_000)
+        try:  # the one reading policy: regular files inside the source, no symlinks, no FIFOs
+            text = read_inside(src, rel, 2_000_000)[:2_000_000].decode("utf-8-sig", errors="replace")
+        except Untrusted as exc:
+            report.skipped = f"not read: {exc.reason}"
+            continue
         except OSError as exc:
             report.skipped = f"cannot read: {exc.strerror}"
             continue

@@ -74,6 +74,10 @@ CODES: dict[str, Code] = {
              "patterns/rag.yaml:50:11: error E021 flows[2].from: no component 'index'"),
         Code("E022", _E, "The knowledge-base configuration (archkb.yaml) is invalid",
              "archkb.yaml:3:5: error E022 categories.decision: Input should be a valid list"),
+        Code("E023", _E, "A path is not read: a symlink, a folder named like a record, a FIFO, a device or an "
+             "unreadable folder (records and archkb.yaml are regular files inside the knowledge base)",
+             "adr/ADR-0003-x.yaml:1:1: error E023 not read: is a symlink; records are regular files inside the "
+             "knowledge base"),
         Code("W001", _W, "An accepted decision depends on a deprecated or superseded record",
              "adr/ADR-0007-x.yaml:40:13: warning W001 accepted ADR-0007 depends on superseded ADR-0002"),
         Code("W002", _W, "A decision's review_by date has passed",

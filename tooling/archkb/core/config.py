@@ -75,7 +75,7 @@ def load_config(root: str) -> tuple[KbConfig, list[Problem]]:
     import os
 
     path = os.path.join(root, CONFIG_FILE)
-    if not os.path.exists(path):
+    if not os.path.lexists(path):
         return KbConfig(), []
     doc: SourceDoc = load_file(path, CONFIG_FILE)
     if doc.problems:

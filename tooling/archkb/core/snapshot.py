@@ -11,36 +11,64 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 
 from archkb import __version__
 from archkb.core.kinds import RECORD_FOLDERS
-from archkb.core.problems import Position, Problem, warning
+from archkb.core.problems import Position, Problem, error, warning
+from archkb.core.trusted import Untrusted, describe, read_inside, read_regular, refusal
 
 CONFIG_FILE = "archkb.yaml"
 MAX_FILE_BYTES = 1024 * 1024
 
 
 def discover(root: str) -> tuple[list[tuple[str, str]], list[Problem]]:
-    """Record files under `root` as (kind, relative path), sorted; stray `.yml` files are warned about."""
+    """Record files under `root` as (kind, relative path), sorted, and the problems of what is not read.
+
+    Only regular files directly in a record folder are records (`core/trusted.py`): a record
+    folder that is a symlink, and a `*.yaml` entry that is a symlink (dangling or not), a
+    folder, a FIFO or a device is refused with E023 and never opened. Stray `.yml` files
+    are warned about (W007).
+    """
     found: list[tuple[str, str]] = []
     problems: list[Problem] = []
     for folder in sorted(RECORD_FOLDERS):
         kind = RECORD_FOLDERS[folder]
         base = os.path.join(root, folder)
-        if not os.path.isdir(base):
+        try:
+            st = os.lstat(base)
+        except FileNotFoundError:
             continue
-        for name in sorted(os.listdir(base)):
+        except OSError as exc:
+            problems.append(_refused(folder, f"cannot be examined: {exc.strerror}"))
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            problems.append(_refused(folder, f"is {describe(st.st_mode)}, not a folder of records"))
+            continue
+        try:
+            names = sorted(os.listdir(base))
+        except OSError as exc:
+            problems.append(_refused(folder, f"cannot be listed: {exc.strerror}"))
+            continue
+        for name in names:
             rel = f"{folder}/{name}"
-            full = os.path.join(base, name)
-            if name.startswith(".") or not os.path.isfile(full) or os.path.islink(full):
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
-            if name.endswith(".yaml"):
+            why = refusal(os.path.join(base, name))
+            if why is not None:
+                problems.append(_refused(rel, why))
+            elif name.endswith(".yaml"):
                 found.append((kind, rel))
-            elif name.endswith(".yml"):
+            else:
                 problems.append(warning("W007", "ignored: record files end in .yaml", Position(rel, 1, 1),
                                         hint=f"rename to {name[:-4]}.yaml"))
     return found, problems
+
+
+def _refused(rel: str, why: str) -> Problem:
+    return error("E023", f"not read: {why}; records are regular files inside the knowledge base",
+                 Position(rel, 1, 1), hint="commit the file itself, not a link or special file")
 
 
 @functools.lru_cache(maxsize=1)
@@ -82,16 +110,19 @@ def snapshot(root: str) -> Snapshot:
     files, problems = discover(root)
     out: list[tuple[str, str, bytes | None, bytes]] = []
     for kind, rel in files:
+        raw: bytes | None
         try:
-            with open(os.path.join(root, rel), "rb") as fh:
-                raw: bytes | None = fh.read(MAX_FILE_BYTES + 1)
+            raw = read_inside(root, rel, MAX_FILE_BYTES)
+        except Untrusted as exc:  # changed since it was listed
+            problems.append(_refused(rel, exc.reason))
+            continue
         except OSError:
             raw = None
         digest = hashlib.blake2b(raw or b"", digest_size=16).digest()
         out.append((kind, rel, raw, digest))
     try:
-        with open(os.path.join(root, CONFIG_FILE), "rb") as fh:
-            config_digest = hashlib.blake2b(fh.read(MAX_FILE_BYTES), digest_size=16).digest()
-    except OSError:
+        config_digest = hashlib.blake2b(read_regular(os.path.join(root, CONFIG_FILE), MAX_FILE_BYTES),
+                                        digest_size=16).digest()
+    except (Untrusted, OSError):  # load_config reports why
         config_digest = b""
     return Snapshot(root, out, problems, config_digest)

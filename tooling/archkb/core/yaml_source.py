@@ -17,6 +17,7 @@ import yaml
 
 from archkb.core.problems import Position, Problem, error
 from archkb.core.snapshot import MAX_FILE_BYTES
+from archkb.core.trusted import Untrusted, read_regular
 
 MAX_EXPANDED_NODES = 100_000
 SCHEMA_COMMENT_PREFIX = "# yaml-language-server: $schema="
@@ -294,8 +295,10 @@ def load_file(path: str, display: str | None = None) -> SourceDoc:
     """Read and parse one file; `display` is the path shown in problems."""
     shown = display or path
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)  # one byte more than allowed is enough to refuse it
+        raw = read_regular(path, MAX_FILE_BYTES)  # one byte more than allowed is enough to refuse it
+    except Untrusted as exc:
+        return SourceDoc(shown, "", None, [error("E023", f"not read: {exc.reason}; only regular files are read",
+                                                 Position(shown, 1, 1))])
     except OSError as exc:
         return SourceDoc(shown, "", None, [error("E011", f"cannot read file: {exc.strerror}", Position(shown, 1, 1))])
     return load_bytes(shown, raw)
