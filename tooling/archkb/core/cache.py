@@ -97,8 +97,8 @@ def read_cached(root: str, name: str, key: bytes | str) -> Any | None:
 
 def write_cached(root: str, name: str, key: bytes | str, value: Any) -> bool:
     """Store `value` (plain data: JSON types plus dates, bytes, tuples and any mapping keys) under `key`."""
-    entry = {"format": FORMAT, "version": VERSION, "name": name, "key": _hex(key), "value": encode(value)}
     try:
+        entry = {"format": FORMAT, "version": VERSION, "name": name, "key": _hex(key), "value": encode(value)}
         data = json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass")
     except (ValueError, TypeError, RecursionError, OverflowError):
         return False  # something JSON cannot hold: no cache rather than a wrong one

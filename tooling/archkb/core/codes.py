@@ -50,7 +50,7 @@ CODES: dict[str, Code] = {
              "adr/ADR-0002-x.yaml:3:9: error E009 ADR-0002 is 'superseded' but no decision supersedes it"),
         Code("E010", _E, "A record is superseded by an accepted decision but is not marked superseded",
              "adr/ADR-0002-x.yaml:3:9: error E010 ADR-0002 is superseded by accepted ADR-0005 but its status is 'accepted'"),
-        Code("E011", _E, "The file is not valid UTF-8 text (or holds a NUL byte)",
+        Code("E011", _E, "The file is not valid UTF-8 text (or holds a NUL byte), or cannot be read",
              "adr/ADR-0003-x.yaml:2:7: error E011 not UTF-8: byte 0xff cannot be decoded"),
         Code("E012", _E, "The file is larger than the size limit",
              "adr/ADR-0003-x.yaml:1:1: error E012 file is larger than the limit of 1,048,576 bytes"),
@@ -78,6 +78,10 @@ CODES: dict[str, Code] = {
              "unreadable folder (records and archkb.yaml are regular files inside the knowledge base)",
              "adr/ADR-0003-x.yaml:1:1: error E023 not read: is a symlink; records are regular files inside the "
              "knowledge base"),
+        Code("E024", _E, "A value is too large to read: an integer (decimal, hex, octal or base 60) past Python's "
+             "4,300-digit limit",
+             "adr/ADR-0003-x.yaml:7:8: error E024 value too large: an integer written with 5,000 characters "
+             "(the limit is 4,300)"),
         Code("W001", _W, "An accepted decision depends on a deprecated or superseded record",
              "adr/ADR-0007-x.yaml:40:13: warning W001 accepted ADR-0007 depends on superseded ADR-0002"),
         Code("W002", _W, "A decision's review_by date has passed",

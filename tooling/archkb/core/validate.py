@@ -16,6 +16,9 @@ from archkb.core.problems import Problem, error
 from archkb.core.yaml_source import SourceDoc
 from archkb.models.common import ADR_ID_RE, SLUG_ID_RE
 
+MAX_SCHEMA_PROBLEMS = 50
+"""Schema problems reported per file; the rest are counted in one last problem."""
+
 
 def id_is_valid(kind: Kind, value: object) -> bool:
     """True when `value` has the id form of `kind` (ADR-0001 for decisions, kebab-case otherwise)."""
@@ -47,7 +50,13 @@ def validate(doc: SourceDoc, kind: Kind) -> tuple[BaseModel | None, list[Problem
     try:
         record = kind.model.model_validate(data)
     except ValidationError as exc:
-        return None, [_schema_problem(doc, e) for e in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        problems = [_schema_problem(doc, e) for e in errors[:MAX_SCHEMA_PROBLEMS]]
+        if len(errors) > MAX_SCHEMA_PROBLEMS:
+            # Bounded work and output for a hostile file (60,000 unknown fields): the first ones say enough.
+            problems.append(error("E003", f"{len(errors) - MAX_SCHEMA_PROBLEMS:,} more schema problems not shown",
+                                  problems[-1].position))
+        return None, problems
     if not id_matches_file(kind, record.id, doc.path):  # type: ignore[attr-defined]
         expected = f"{record.id}-<slug>.yaml" if kind.name == "decision" else f"{record.id}.yaml"  # type: ignore[attr-defined]
         problems.append(error(
