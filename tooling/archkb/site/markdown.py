@@ -13,14 +13,15 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import networkx as nx
 import yaml
 
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
-from archkb.site.sanitize import block_markdown, inline_markdown, md_text, safe_url
+from archkb.core.problems import escape_controls
+from archkb.site.sanitize import block_markdown, code_text, inline_markdown, link_target, md_text
 
 KIND_FOLDER = {k.name: k.site_folder for k in KINDS.values()}
 KIND_TITLE = {k.name: k.title for k in KINDS.values()}
@@ -90,7 +91,8 @@ class PageContext:
         """Where the "edit" button of a record page points: its YAML file in the repository."""
         if not self.edit_base:
             return None
-        return urljoin(self.edit_base, posixpath.normpath(posixpath.join(self.docs_to_root, source)))
+        path = posixpath.normpath(posixpath.join(self.docs_to_root, source))
+        return urljoin(self.edit_base, quote(path.encode("utf-8", "surrogateescape"), safe="/-._~"))
 
     def category_title(self, cid: str | None) -> str:
         return self.catalog.config.category_title(cid) if cid else "Uncategorised"
@@ -168,7 +170,7 @@ def _record_meta(ctx: PageContext, rid: str, kind: str, source: str, heading: st
     successors = [{"id": s, "title": ctx.graph.nodes[s]["title"], "url": ctx.url(ctx.uri(s))}
                   for s in sorted({v for _, v, d in ctx.graph.out_edges(rid, data=True)
                                    if d["type"] == "superseded_by"})] if rid in ctx.graph else []
-    info: dict[str, Any] = {"kind": kind, "id": rid, "source": source, "successors": successors}
+    info: dict[str, Any] = {"kind": kind, "id": rid, "source": escape_controls(source), "successors": successors}
     if status:
         info["status"] = status
     edit = ctx.edit_url(source)
@@ -208,7 +210,7 @@ def sources_section(sources: Iterable[Any]) -> str:
     """A "Sources" section: titles linked to their URLs (a URL the sanitiser refuses shows the title only)."""
     lines = []
     for src in sources:
-        url = safe_url(src.url)
+        url = link_target(src.url)
         lines.append(f"- [{md_text(src.title)}](<{url}>)" if url else f"- {md_text(src.title)}")
     return _section("Sources", "\n".join(lines) + "\n\n") if lines else ""
 
@@ -237,7 +239,7 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
             rows.append([name, ", ".join(inline_markdown(v) for v in values)])
     if rec.review_by:
         rows.append(["Review by", rec.review_by.isoformat()])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     parts = [front_matter(meta), f"# {md_text(heading)}\n\n", _table(["Property", "Value"], rows)]
     parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
     parts.append(_section("Decision drivers", _bullets(rec.drivers)))
@@ -273,7 +275,7 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
     if rec.provenance:
         p = rec.provenance
-        rows = [["Imported from", f"`{md_text(p.source_path)}`"], ["Format", md_text(p.format)]]
+        rows = [["Imported from", code_text(p.source_path)], ["Format", md_text(p.format)]]
         rows += [[n, md_text(v)] for n, v in (("Original status", p.original_status),
                                               ("Original date", p.original_date),
                                               ("Original title", p.original_title)) if v]
@@ -300,7 +302,7 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
         rows.append(["Owner", md_text(rec.owner)])
     if rec.last_reviewed:
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", block_markdown(rec.summary, "archkb-summary") + "\n\n",
              _table(["Property", "Value"], rows)]
     parts.append(_section("Problem", block_markdown(rec.problem) + "\n\n"))
@@ -366,7 +368,7 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     rows = [["Family", f"`{rec.family}`"], ["Version", md_text(rec.version)], ["Questions", str(count)]]
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags)])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", _table(["Property", "Value"], rows),
              block_markdown(rec.description) + "\n\n"]
     for section in rec.sections:
@@ -402,7 +404,7 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
             ["Personal data", "yes" if p.personal_data else "no"], ["Deployment", p.deployment.value.replace("_", "-")]]
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags)])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     parts = [front_matter(meta), f"# {md_text(title)}\n\n", _table(["Profile", "Value"], rows),
              block_markdown(p.description) + "\n\n"]
     for name, ids in (("Patterns used", rec.patterns), ("Decisions adopted", rec.decisions),
@@ -606,7 +608,7 @@ def principle_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags)])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", _table(["Property", "Value"], rows),
              _section("Statement", block_markdown(rec.statement) + "\n\n"),
              _section("Rationale", block_markdown(rec.rationale) + "\n\n"),
