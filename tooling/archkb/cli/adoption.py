@@ -34,9 +34,13 @@ def register(commands: Any, exports: Any) -> None:
 def cmd_import(args: argparse.Namespace) -> int:
     from archkb.adopt.convert import import_folder
     from archkb.adopt.writer import record_yaml, slug, write_records
+    from archkb.cli.output import safe_text
     from archkb.core.catalog import load_catalog
     from archkb.core.config import load_config
+    from archkb.core.fileio import recover, write_new
 
+    if os.path.isdir(args.root):
+        recover(args.root)  # a killed earlier import is rolled back before ids are compared
     if not os.path.isdir(args.src):
         print(f"archkb: error: no such folder: {args.src}", file=sys.stderr)
         return 2
@@ -65,16 +69,24 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(f"{len(result.records)} record(s) read as {result.format}; "
           f"{sum(1 for r in result.reports if r.skipped)} file(s) skipped")
     if args.report:
+        # A new file only, through the one writer: never over an existing file or through a symlink.
         data = [{"path": r.path, "id": r.id, "skipped": r.skipped, "mapped": r.mapped, "kept": r.kept,
                  "warnings": r.warnings} for r in result.reports]
-        with open(args.report, "w", encoding="utf-8") as fh:
-            json.dump({"format": result.format, "files": data}, fh, indent=2, ensure_ascii=False)
+        folder, name = os.path.split(os.path.abspath(args.report))
+        write_new(folder, name, json.dumps({"format": result.format, "files": data}, indent=2,
+                                           ensure_ascii=False) + "\n")
+        print(f"wrote the report to {safe_text(args.report)}")
     if args.dry_run:
-        print("dry run: nothing written")
+        print("dry run: no records written")
         return 0
     out_dir = os.path.join(args.root, args.out)
+    rel_out = os.path.normpath(args.out).replace(os.sep, "/")
+    inside = not os.path.isabs(args.out) and rel_out.split("/")[0] != ".."
+    prefix = "" if rel_out == "." else rel_out + "/"
     try:
-        written = write_records(out_dir, files)
+        # Relative to the KB root, so the journal and lock are the root's (recovered by the next command there).
+        written = (write_records(args.root, {prefix + n: t for n, t in files.items()}) if inside
+                   else write_records(out_dir, files))
     except FileExistsError as exc:
         print(f"archkb: error: would overwrite existing file(s): {exc}; nothing written", file=sys.stderr)
         return 1

@@ -79,19 +79,22 @@ def _fail(exc: ArchkbError) -> int:
 
 def cmd_new_adr(args: argparse.Namespace) -> int:
     from archkb.authoring.scaffold import adr_text, create, new_adr_path
+    from archkb.core.fileio import root_lock
     from archkb.pr.gitdiff import next_adr_id
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
     try:
-        catalog = _catalog(args.root)
-        rid = next_adr_id(catalog, *_base_catalogs(args.root, args.base))
-        for target in args.supersedes + args.amends + args.applies:
-            if catalog.entry(target) is None:
-                return usage_error(f"no record {target!r}")
-        text = adr_text(catalog, rid, args.title, _today(), supersedes=args.supersedes,
-                        amends=args.amends, applies=args.applies)
-        print(create(args.root, new_adr_path(rid, args.title), text))
+        # One writer at a time from choosing the number to creating the file: parallel runs get distinct numbers.
+        with root_lock(args.root):
+            catalog = _catalog(args.root)
+            rid = next_adr_id(catalog, *_base_catalogs(args.root, args.base))
+            for target in args.supersedes + args.amends + args.applies:
+                if catalog.entry(target) is None:
+                    return usage_error(f"no record {target!r}")
+            text = adr_text(catalog, rid, args.title, _today(), supersedes=args.supersedes,
+                            amends=args.amends, applies=args.applies)
+            print(create(args.root, new_adr_path(rid, args.title), text))
     except ValueError as exc:
         return usage_error(str(exc))
     except ArchkbError as exc:

@@ -96,6 +96,9 @@ CODES: dict[str, Code] = {
              "adr/ADR-0003-x.yaml:1:1: warning W006 first line should be '# yaml-language-server: $schema=...'"),
         Code("W007", _W, "A file in a record folder is not read (wrong extension)",
              "adr/ADR-0003-x.yml:1:1: warning W007 ignored: record files end in .yaml"),
+        Code("W008", _W, "A symlink under docs/ or the theme's custom_dir: MkDocs would publish the file it points at",
+             "docs/notes.md:1:1: warning W008 symlink in a folder MkDocs publishes: the site would contain the file "
+             "it points at"),
         # --- pull-request rules (archkb.pr.gitdiff, `archkb check --base REF`) ----------------
         Code("E101", _E, "A record new in this branch takes an id the base branch already gives another file",
              "adr/ADR-0005-b.yaml:2:5: error E101 ADR-0005 in adr/ADR-0005-b.yaml is new here but main already has "

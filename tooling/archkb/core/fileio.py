@@ -24,6 +24,7 @@ import hashlib
 import json
 import os
 import secrets
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -243,10 +244,25 @@ def _restore(full: str, old: bytes) -> None:
     os.replace(tmp, full)
 
 
+_LOCAL = threading.local()
+
+
 @contextlib.contextmanager
 def root_lock(root: str) -> Iterator[None]:
-    """An exclusive lock on `root` for the duration (held by one writer at a time, across processes)."""
+    """An exclusive lock on `root` for the duration (held by one writer at a time, across processes).
+
+    Re-entrant within a thread, so a command can hold it around choosing a name and the
+    transaction that creates the file (`archkb new adr` in parallel gets distinct numbers).
+    """
     folder = state_dir(root)
+    held: dict[str, int] = _LOCAL.__dict__.setdefault("held", {})
+    if held.get(folder):
+        held[folder] += 1
+        try:
+            yield
+        finally:
+            held[folder] -= 1
+        return
     try:
         os.makedirs(folder, exist_ok=True)
         fd = os.open(os.path.join(folder, "lock"), os.O_RDWR | os.O_CREAT, 0o600)
@@ -254,8 +270,10 @@ def root_lock(root: str) -> Iterator[None]:
         raise _explain(exc, folder) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        held[folder] = 1
         yield
     finally:
+        held.pop(folder, None)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 

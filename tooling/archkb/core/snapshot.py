@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from archkb import __version__
 from archkb.core.kinds import RECORD_FOLDERS
+from archkb.core.mkdocs_yml import publish_symlink_warnings
 from archkb.core.problems import Position, Problem, error, warning
 from archkb.core.trusted import Untrusted, describe, read_inside, read_regular, refusal
 
@@ -99,6 +100,8 @@ class Snapshot:
         h.update(self.config_digest)
         for _, rel, _, digest in self.files:
             h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + digest)
+        for p in self.problems:  # refused paths and published symlinks are input too
+            h.update(repr(p.sort_key()).encode("utf-8", "surrogateescape") + b"\0")
         for item in extra:
             h.update(item.encode())
         return h.digest()
@@ -125,4 +128,5 @@ def snapshot(root: str) -> Snapshot:
                                         digest_size=16).digest()
     except (Untrusted, OSError):  # load_config reports why
         config_digest = b""
+    problems.extend(publish_symlink_warnings(root))
     return Snapshot(root, out, problems, config_digest)

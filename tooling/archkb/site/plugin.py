@@ -10,6 +10,8 @@ someone is halfway through an edit.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import os
 import posixpath
 from typing import Any
@@ -24,8 +26,10 @@ from mkdocs.structure.pages import Page
 
 from archkb.core.cache import cache_dir
 from archkb.core.catalog import load_catalog
-from archkb.core.errors import ArchkbError
+from archkb.core.errors import ArchkbError, RefusedWrite
 from archkb.core.kinds import KINDS
+from archkb.core.mkdocs_yml import python_tags, symlinks_under
+from archkb.core.trusted import Untrusted, read_regular
 from archkb.rules import CheckResult, check_catalog
 from archkb.site.markdown import expand_markers
 from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
@@ -158,6 +162,53 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
 EXPORT_MARKER = ".archkb-export"
 
 
+def _manifest(folder: str) -> dict[str, str]:
+    """SHA-256 of every file under `folder` by relative path (the marker itself excluded)."""
+    out: dict[str, str] = {}
+    for here, _, names in os.walk(folder):
+        for name in names:
+            full = os.path.join(here, name)
+            rel = os.path.relpath(full, folder).replace(os.sep, "/")
+            if rel == EXPORT_MARKER:
+                continue
+            if os.path.islink(full) or not os.path.isfile(full):
+                out[rel] = "not a regular file"
+                continue
+            with open(full, "rb") as fh:
+                out[rel] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+
+def _check_previous_export(out: str) -> None:
+    """Refuse to replace `out` unless it is empty or exactly what the last export wrote (user files are kept).
+
+    The marker lists the SHA-256 of every file the export wrote; a file not listed, or changed,
+    is the user's, so nothing is replaced. The exported project's build output (`site/`) is not
+    the user's work and is replaced with the rest.
+    """
+    if not os.path.lexists(out):
+        return
+    if os.path.islink(out) or not os.path.isdir(out):
+        raise RefusedWrite(f"{out} exists and is not a folder written by `archkb export-site`; choose a new folder")
+    if not os.listdir(out):
+        return
+    marker = os.path.join(out, EXPORT_MARKER)
+    try:
+        recorded = json.loads(read_regular(marker, 64 * 1024 * 1024)).get("files")
+    except (Untrusted, OSError, ValueError, AttributeError):
+        recorded = None
+    if not isinstance(recorded, dict):
+        raise RefusedWrite(f"{out} exists and was not written by this version of `archkb export-site`; "
+                           "choose a new folder", hint="move your own files out of it, then remove it")
+    now = _manifest(out)
+    # `site/` is where `mkdocs build` of the exported project writes (it cleans that folder itself).
+    changed = sorted(rel for rel, digest in now.items() if recorded.get(rel) != digest and not rel.startswith("site/"))
+    if changed:
+        listed = ", ".join(changed[:10]) + (" ..." if len(changed) > 10 else "")
+        raise RefusedWrite(f"{out} holds files the last export did not write, or changed since: {listed}; "
+                           "nothing was replaced", hint="move those files elsewhere, or export to a new folder")
+
+
 def export_project(config_file: str, out: str) -> tuple[int, int]:
     """Write a plain MkDocs project to `out`: generated and hand-written pages, theme overrides, and a
     `mkdocs.yml` without the archkb plugin, so `mkdocs build` there needs nothing of archkb.
@@ -175,9 +226,12 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
     from mkdocs.utils.yaml import yaml_load
 
     out = os.path.abspath(out)
-    if os.path.exists(out) and not (os.path.isdir(out) and (not os.listdir(out)
-                                                             or os.path.exists(os.path.join(out, EXPORT_MARKER)))):
-        raise ArchkbError(f"{out} exists and was not written by `archkb export-site`; choose a new folder")
+    _check_previous_export(out)
+    tags = python_tags(config_file)
+    if tags:
+        where, line, col, tag = tags[0]
+        raise RefusedWrite(f"{where}:{line}:{col}: {tag} tag: export-site never executes code from mkdocs.yml",
+                           hint="remove the !!python/ tags (MkDocs itself would run them when building)")
     try:
         with open(config_file, encoding="utf-8") as fh:
             raw = yaml_load(fh) or {}
@@ -201,6 +255,12 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
     os.makedirs(parent, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".archkb-export-", dir=parent)
     pages = copied = 0
+    linked = sorted(f.src_uri for f in files if f.generated_by is None and f.abs_src_path
+                    and os.path.islink(f.abs_src_path))
+    if linked:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise RefusedWrite(f"refusing to export symlinked file(s): {', '.join(linked[:10])}; "
+                           "export-site copies files, never what a link points at")
     try:
         docs = os.path.join(tmp, "docs")
         for file in sorted(files, key=lambda f: f.src_uri):
@@ -211,7 +271,8 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
             elif file.is_documentation_page():
                 content = expand_markers(file.content_string, plugin.plan.context, file.src_uri)
             else:
-                shutil.copyfile(file.abs_src_path, target)
+                with open(target, "wb") as fh:  # a symlink was refused above: this is the file itself
+                    fh.write(read_regular(file.abs_src_path, 256 * 1024 * 1024))
                 copied += 1
                 continue
             mode = "w" if isinstance(content, str) else "wb"
@@ -230,13 +291,16 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
         if isinstance(theme, dict) and theme.get("custom_dir"):
             src = os.path.join(os.path.dirname(os.path.abspath(config_file)), theme["custom_dir"])
             name = os.path.basename(os.path.normpath(theme["custom_dir"]))
+            links = symlinks_under(os.path.dirname(src), os.path.basename(src))
+            if links:
+                raise RefusedWrite(f"refusing to export symlinks in the theme's custom_dir: {', '.join(links[:10])}")
             shutil.copytree(src, os.path.join(tmp, name))
             exported["theme"] = {**theme, "custom_dir": name}
         with open(os.path.join(tmp, "mkdocs.yml"), "w", encoding="utf-8") as fh:
             fh.write("# Written by `archkb export-site`: the knowledge base's pages as a plain MkDocs project.\n")
             yaml.safe_dump(exported, fh, sort_keys=False, allow_unicode=True, width=1000)
         with open(os.path.join(tmp, EXPORT_MARKER), "w", encoding="utf-8") as fh:
-            fh.write("This folder was written by `archkb export-site` and is replaced by the next export.\n")
+            json.dump({"written_by": "archkb export-site", "files": _manifest(tmp)}, fh, indent=1, sort_keys=True)
         old = None
         if os.path.exists(out):
             old = tempfile.mkdtemp(prefix=".archkb-export-old-", dir=parent)
