@@ -25,6 +25,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [
+    pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package `chromium`; `make test` installs it)"),
     pytest.mark.skipif(not graphviz_available(), reason="Graphviz `dot` is not installed"),
 ]

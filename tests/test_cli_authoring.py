@@ -75,6 +75,7 @@ def test_hook_manifest_is_valid() -> None:
 @pytest.mark.skipif(shutil.which("pre-commit") is None and not (REPO / ".venv/bin/pre-commit").exists(),
                     reason="pre-commit is not installed")
 @pytest.mark.skipif(not (REPO / ".git").exists(), reason="needs this repository as a git checkout")
+@pytest.mark.slow
 def test_pre_commit_try_repo_on_a_sample_kb(tmp_path: Path) -> None:
     """Builds the hook's own venv from this repository (offline: pip uses the configured index)."""
     exe = shutil.which("pre-commit") or str(REPO / ".venv/bin/pre-commit")

@@ -123,7 +123,7 @@ def test_review_new_never_overwrites(capsys, kb):
         fh.write("not: [a, valid review\n")  # a file that is no record yet
     before = open(path, "rb").read()
     code, _, err = run(capsys, "review", "new", "draft", "-C", kb)
-    assert code == 1 and "exists" in err and open(path, "rb").read() == before
+    assert code == 1 and "reviews/draft.yaml" in err and open(path, "rb").read() == before
     code, _, err = run(capsys, "review", "new", "support-assistant", "-C", kb)
     assert code == 1 and "already used by reviews/support-assistant.yaml" in err
     assert [f for f in os.listdir(os.path.dirname(path)) if f.startswith(".archkb-")] == []

@@ -49,6 +49,7 @@ def test_build_has_a_page_per_record_with_edit_link_banner_and_diagram(tmp_path)
     assert "Latest decisions" in home and "ADR-0003" in home
 
 
+@pytest.mark.slow
 def test_navigation_is_nested_and_pruned(tmp_path):
     from mkdocs.config import load_config
 
@@ -89,6 +90,7 @@ def test_invalid_record_fails_build_with_check_messages(tmp_path, caplog):
         assert any(line in msg for msg in logged), line
 
 
+@pytest.mark.slow
 def test_invalid_record_only_warns_under_serve(tmp_path, caplog):
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -126,6 +128,7 @@ def test_on_serve_watches_record_folders(tmp_path):
     assert sorted(server.watched) == sorted(os.path.join(root, f) for f in ("adr", "checklists", "patterns", "reviews"))
 
 
+@pytest.mark.slow
 def test_second_build_draws_no_diagram_and_builds_are_identical(tmp_path, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     cfg = make_project(str(tmp_path), "kb-small")
@@ -143,6 +146,7 @@ def test_second_build_draws_no_diagram_and_builds_are_identical(tmp_path, monkey
     assert tree(str(tmp_path / "one")) == tree(str(tmp_path / "two"))
 
 
+@pytest.mark.slow
 def test_export_site_builds_the_same_pages_without_the_plugin(tmp_path, capsys):
     cfg = make_project(str(tmp_path), "kb-small")
     site = build_project(cfg)
@@ -212,6 +216,7 @@ def test_a_record_id_that_clashes_with_an_index_page_is_refused(tmp_path):
         plan_site(result, SiteOptions(diagrams="off"))
 
 
+@pytest.mark.slow
 def test_serve_rebuilds_when_a_record_changes(tmp_path):
     import socket
     import subprocess

@@ -19,7 +19,7 @@ from archkb.core.errors import NotFound, UsageError
 from archkb.core.graph import build_graph, impact, supersession_chain
 from archkb.core.kinds import KINDS
 from archkb.core.problems import Problem
-from archkb.models import Record
+from archkb.models import Record, Review
 from archkb.reviews.review import Assembly, Score, assemble, score
 from archkb.rules import CheckResult, check_catalog
 
@@ -90,9 +90,9 @@ class KnowledgeBase:
             raise NotFound(f"review {review_id} has no milestone {milestone!r} (it has: {', '.join(names) or 'none'})")
         return score(review, self.catalog, milestone)
 
-    def _review(self, review_id: str) -> Record:
+    def _review(self, review_id: str) -> Review:
         entry = self.entry(review_id)
-        if entry.kind.name != "review":
+        if not isinstance(entry.record, Review):
             raise UsageError(f"{review_id} is a {entry.kind.name}, not a review")
         return entry.record
 

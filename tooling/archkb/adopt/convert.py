@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,10 +135,86 @@ DECISION = ("decision", "decision outcome", "outcome", "the decision", "resoluti
 CONSEQUENCES = ("consequences", "implications")
 
 
-def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date,
-                 report: FileReport) -> dict[str, Any]:
-    """One Decision's data (plain dict in model field order) from a parsed ADR."""
-    title = strip_title(parsed.title or rel)
+@dataclass
+class _Draft:
+    """What the section readers have taken from an ADR so far (None/empty: not seen yet)."""
+
+    title: str
+    report: FileReport
+    context: str | None = None
+    drivers: list[str] = field(default_factory=list)
+    options: list[dict[str, Any]] = field(default_factory=list)
+    outcome: dict[str, str] | None = None
+    consequences: dict[str, list[str]] = field(default_factory=dict)
+    confirmation: str | None = None
+    kept: list[dict[str, str]] = field(default_factory=list)
+
+
+SectionReader = Callable[[_Draft, str, str], bool]
+"""Takes (draft, section key, body); returns True when it consumed the section."""
+
+
+def _read_context(d: _Draft, key: str, body: str) -> bool:
+    if key not in CONTEXT or d.context is not None:
+        return False
+    d.context = body
+    d.report.mapped.append("context")
+    return True
+
+
+def _read_drivers(d: _Draft, key: str, body: str) -> bool:
+    if key not in ("decision drivers", "drivers", "forces") or d.drivers or (items := _items(body)) is None:
+        return False
+    d.drivers = items
+    d.report.mapped.append("drivers")
+    return True
+
+
+def _read_options(d: _Draft, key: str, body: str) -> bool:
+    if key not in ("considered options", "options", "options considered", "alternatives") or d.options \
+            or (items := _items(body)) is None:
+        return False
+    d.options = [{"title": _option_title(i)} for i in items]
+    d.report.mapped.append("options")
+    return True
+
+
+def _read_outcome(d: _Draft, key: str, body: str) -> bool:
+    if key not in DECISION or d.outcome is not None:
+        return False
+    d.outcome = _outcome(body, d.options, d.title)
+    d.report.mapped.append("outcome")
+    return True
+
+
+def _read_consequences(d: _Draft, key: str, body: str) -> bool:
+    if key in CONSEQUENCES and not d.consequences and (split := _consequences(body)) is not None:
+        d.consequences = split
+        d.report.mapped.append("consequences")
+        return True
+    for names, side in ((("positive consequences", "good consequences"), "positive"),
+                        (("negative consequences", "bad consequences"), "negative")):
+        if key in names and (items := _items(body)) is not None:
+            d.consequences.setdefault(side, []).extend(items)
+            return True
+    return False
+
+
+def _read_confirmation(d: _Draft, key: str, body: str) -> bool:
+    if key != "confirmation" or d.confirmation is not None:
+        return False
+    d.confirmation = body
+    d.report.mapped.append("confirmation")
+    return True
+
+
+SECTION_READERS: tuple[SectionReader, ...] = (
+    _read_context, _read_drivers, _read_options, _read_outcome, _read_consequences, _read_confirmation,
+)
+"""The section readers, tried in order; a section none consumes is kept verbatim."""
+
+
+def _status_and_date(rel: str, parsed: ParsedAdr, today: dt.date, report: FileReport) -> tuple[str, dt.date]:
     status, understood = map_status(parsed.status)
     if parsed.status is None:
         report.warnings.append(f"no status in the source: imported as '{DEFAULT_STATUS}'")
@@ -151,114 +228,105 @@ def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date
         else:
             report.warnings.append(f"no date in the source: imported as {today.isoformat()}")
         date = today
-    record: dict[str, Any] = {"id": rid, "title": title, "status": status, "date": date}
+    return status, date
+
+
+def _people(parsed: ParsedAdr) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
     front = parsed.front_matter
     for key, names in (("decision_makers", ("decision-makers", "deciders")), ("consulted", ("consulted",)),
                        ("informed", ("informed",))):
         value = next((front[n] for n in names if isinstance(front.get(n), list)), None)
         if value:
-            record[key] = [str(v) for v in value]
-    if "decision_makers" not in record and parsed.deciders:
-        record["decision_makers"] = [d.strip() for d in re.split(r",|;|\band\b", parsed.deciders) if d.strip()][:20]
-    context: str | None = None
-    drivers: list[str] = []
-    options: list[dict[str, Any]] = []
-    outcome: dict[str, str] | None = None
-    consequences: dict[str, list[str]] = {}
-    confirmation: str | None = None
-    kept: list[dict[str, str]] = []
-    preamble = _preamble(parsed.sections[0][2])
+            out[key] = [str(v) for v in value]
+    if "decision_makers" not in out and parsed.deciders:
+        out["decision_makers"] = [d.strip() for d in re.split(r",|;|\band\b", parsed.deciders) if d.strip()][:20]
+    return out
+
+
+def _read_sections(d: _Draft, parsed: ParsedAdr) -> None:
     pros_cons_level = 0
-    for level, heading, body in parsed.sections[1:]:
-        key = _key(heading)
-        body = body.strip()
-        if pros_cons_level and level > pros_cons_level:
-            option = _option_details(heading, body, options)
-            if option:
-                continue
+    for level, heading, raw in parsed.sections[1:]:
+        key, body = _key(heading), raw.strip()
+        if pros_cons_level and level > pros_cons_level and _option_details(heading, body, d.options):
+            continue
         pros_cons_level = 0
         if key == "status":
-            rest = "\n".join(line for line in body.splitlines()[1:]).strip()
-            if rest:
-                kept.append({"title": heading, "body": body})
+            if "\n".join(body.splitlines()[1:]).strip():
+                d.kept.append({"title": heading, "body": body})
             continue
         if key.startswith("pros and cons"):
             pros_cons_level = level
-            report.mapped.append("pros and cons")
-            if not body:
-                continue
+            d.report.mapped.append("pros and cons")
         if not body:
             continue
-        if key in CONTEXT and context is None:
-            context, _ = body, report.mapped.append("context")
-        elif key in ("decision drivers", "drivers", "forces") and (items := _items(body)) is not None and not drivers:
-            drivers, _ = items, report.mapped.append("drivers")
-        elif key in ("considered options", "options", "options considered", "alternatives") and not options \
-                and (items := _items(body)) is not None:
-            options = [{"title": _option_title(i)} for i in items]
-            report.mapped.append("options")
-        elif key in DECISION and outcome is None:
-            outcome = _outcome(body, options, title)
-            report.mapped.append("outcome")
-        elif key in CONSEQUENCES and not consequences and (split := _consequences(body)) is not None:
-            consequences = split
-            report.mapped.append("consequences")
-        elif key in ("positive consequences", "good consequences") and (items := _items(body)) is not None:
-            consequences.setdefault("positive", []).extend(items)
-        elif key in ("negative consequences", "bad consequences") and (items := _items(body)) is not None:
-            consequences.setdefault("negative", []).extend(items)
-        elif key == "confirmation" and confirmation is None:
-            confirmation = body
-            report.mapped.append("confirmation")
-        else:
-            kept.append({"title": heading[:LINE_MAX], "body": body})
-            report.kept.append(heading)
-    if context is None:
+        if not any(reader(d, key, body) for reader in SECTION_READERS):
+            d.kept.append({"title": heading[:LINE_MAX], "body": body})
+            d.report.kept.append(heading)
+
+
+def _settle_context(d: _Draft, preamble: str) -> None:
+    if d.context is None:
         if preamble:
-            context, preamble = preamble, ""
-            report.mapped.append("context (from the text before the first heading)")
+            d.context, preamble = preamble, ""
+            d.report.mapped.append("context (from the text before the first heading)")
         else:
-            context = "(The source has no context section.)"
-            report.warnings.append("no context section: a placeholder says so")
+            d.context = "(The source has no context section.)"
+            d.report.warnings.append("no context section: a placeholder says so")
     if preamble:
-        kept.insert(0, {"title": "Introduction", "body": preamble})
-    record["context"] = context
-    if drivers:
-        record["drivers"] = drivers
-    if options:
-        record["options"] = options
-    if outcome:
-        if options and outcome["chosen"] not in [o["title"] for o in options]:
-            outcome["chosen"] = _match_option(outcome["chosen"], options) or outcome["chosen"]
-            if outcome["chosen"] not in [o["title"] for o in options]:
-                options.append({"title": outcome["chosen"], "summary": "Named as the chosen option in the source."})
-        record["outcome"] = outcome
-    if consequences:
-        record["consequences"] = {k: v for k, v in consequences.items() if v}
-    if confirmation:
-        record["confirmation"] = confirmation
+        d.kept.insert(0, {"title": "Introduction", "body": preamble})
+
+
+def _settle_outcome(d: _Draft) -> None:
+    if not d.outcome or not d.options:
+        return
+    titles = [o["title"] for o in d.options]
+    if d.outcome["chosen"] not in titles:
+        d.outcome["chosen"] = _match_option(d.outcome["chosen"], d.options) or d.outcome["chosen"]
+        if d.outcome["chosen"] not in titles:
+            d.options.append({"title": d.outcome["chosen"], "summary": "Named as the chosen option in the source."})
+
+
+def _tags(parsed: ParsedAdr) -> list[str] | None:
     tags = parsed.front_matter.get("tags")
     if not isinstance(tags, list) and parsed.tags:
         tags = re.split(r"[,;\s]+", parsed.tags)  # log4brains: "space and/or comma separated"
     if isinstance(tags, list):
-        record["tags"] = sorted({t for t in (_kebab(str(x)) for x in tags) if t})
-    if kept:
-        record["sections"] = kept
-    own = front.get("archkb") if isinstance(front.get("archkb"), dict) else {}
-    for key in ("category", "review_by", "risks"):
-        if own.get(key):
-            record[key] = own[key]
-    if isinstance(own.get("links"), list):
-        record["links"] = [dict(link) for link in own["links"] if isinstance(link, dict)]
-    if isinstance(own.get("provenance"), dict):
-        record["provenance"] = dict(own["provenance"])
-        return _ordered(record)
-    record["provenance"] = {
+        return sorted({t for t in (_kebab(str(x)) for x in tags) if t})
+    return None
+
+
+def _provenance(rel: str, parsed: ParsedAdr, fmt: str) -> dict[str, str]:
+    return {
         "source_path": rel, "format": fmt,
         **({"original_status": parsed.status[:LINE_MAX]} if parsed.status else {}),
         **({"original_date": parsed.date[:LINE_MAX]} if parsed.date else {}),
         **({"original_title": parsed.title[:LINE_MAX]} if parsed.title else {}),
     }
+
+
+def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date,
+                 report: FileReport) -> dict[str, Any]:
+    """One Decision's data (plain dict in model field order) from a parsed ADR."""
+    title = strip_title(parsed.title or rel)
+    status, date = _status_and_date(rel, parsed, today, report)
+    record: dict[str, Any] = {"id": rid, "title": title, "status": status, "date": date, **_people(parsed)}
+    d = _Draft(title, report)
+    _read_sections(d, parsed)
+    _settle_context(d, _preamble(parsed.sections[0][2]))
+    _settle_outcome(d)
+    record["context"] = d.context
+    optional = {"drivers": d.drivers, "options": d.options, "outcome": d.outcome,
+                "consequences": {k: v for k, v in d.consequences.items() if v}, "confirmation": d.confirmation,
+                "tags": _tags(parsed), "sections": d.kept}
+    record.update({k: v for k, v in optional.items() if v})
+    front = parsed.front_matter
+    own: dict[str, Any] = front["archkb"] if isinstance(front.get("archkb"), dict) else {}  # type: ignore[assignment]
+    record.update({key: own[key] for key in ("category", "review_by", "risks") if own.get(key)})
+    if isinstance(own.get("links"), list):
+        record["links"] = [dict(link) for link in own["links"] if isinstance(link, dict)]
+    record["provenance"] = dict(own["provenance"]) if isinstance(own.get("provenance"), dict) \
+        else _provenance(rel, parsed, fmt)
     return _ordered(record)
 
 

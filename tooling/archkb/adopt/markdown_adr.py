@@ -92,64 +92,73 @@ def _visible(lines: list[str]) -> list[tuple[int, str, bool]]:
     return out
 
 
-def parse(text: str) -> ParsedAdr:
-    """Find title, status, date, sections and relation statements in one ADR's Markdown."""
-    front, lines, first = split_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"))
-    visible = _visible(lines)
+def _headings(visible: list[tuple[int, str, bool]], first: int) -> tuple[str | None, int, list[tuple[int, str, list[str]]]]:
+    """The H1 title (and its line), and the sections under it; text before the first section is section 0."""
     title, title_line = None, 0
     sections: list[tuple[int, str, list[str]]] = [(0, "", [])]
     for i, line, hidden in visible:
         m = HEADING.match(line) if not hidden else None
         if m and len(m[1]) == 1 and title is None:
             title, title_line = m[2].strip(), first + i
-            continue
-        if m and (title is not None or len(m[1]) <= 2):
+        elif m and (title is not None or len(m[1]) <= 2):
             sections.append((len(m[1]), m[2].strip(), []))
-            continue
-        sections[-1][2].append(line)
-    if title is None and isinstance(front.get("title"), str):
-        title = str(front["title"]).strip()
-    status = _front(front, "status")
-    date = _front(front, "date")
-    deciders = _front(front, "deciders") or _front(front, "decision-makers")
-    tags: str | None = None
-    # Field lines (`Status: x`, `- Date: x`, `**Date:** x`, `Date 09/04/2018`) before the first section.
-    preamble = sections[0][2]
+        else:
+            sections[-1][2].append(line)
+    return title, title_line, sections
+
+
+# Field names as written before the first section -> the field they fill (first one wins).
+_FIELD_KEYS = {"status": "status", "deciders": "deciders", "decision makers": "deciders",
+               "decision-makers": "deciders", "tags": "tags"}
+
+
+def _preamble_fields(preamble: list[str], fields: dict[str, str | None]) -> None:
+    """Fill unset fields from `Status: x`, `- Date: x`, `**Date:** x` lines and `| Status | x |` rows."""
     for line in preamble:
         m = FIELD_LINE.match(line)
         if not m or not m[2]:
             continue
         key = m[1].lower()
-        if key == "status" and status is None:
-            status = m[2]
-        elif "date" in key and date is None and key != "last updated":
-            date = m[2]
-        elif key in ("deciders", "decision makers", "decision-makers") and deciders is None:
-            deciders = m[2]
-        elif key == "tags" and tags is None:
-            tags = m[2]
+        name = "date" if "date" in key and key != "last updated" else _FIELD_KEYS.get(key)
+        if name and fields.get(name) is None:
+            fields[name] = m[2]
     for line in preamble:
         m = TABLE_ROW.match(line)
-        if m:
-            key = m[1].strip("* ").lower()
-            if key == "status" and status is None:
-                status = m[2]
-            elif key == "date" and date is None:
-                date = m[2]
-    if status is None:
-        for _, heading, body in sections[1:]:
-            if _plain(heading) == "status":
-                status = next((ln.strip() for ln in body if ln.strip() and not FENCE.match(ln)), None)
-                break
-    if status is not None and not isinstance(status, str):
-        status = str(status)
-    if date is not None and not isinstance(date, str):
-        date = str(date)
-    parsed = ParsedAdr(title, title_line, front, status.strip() if status else None,
-                       date.strip() if date else None, deciders,
+        key = m[1].strip("* ").lower() if m else ""
+        if m and key in ("status", "date") and fields.get(key) is None:
+            fields[key] = m[2]
+
+
+def _status_section(sections: list[tuple[int, str, list[str]]]) -> str | None:
+    """The first line of a `## Status` section (adr-tools style)."""
+    for _, heading, body in sections[1:]:
+        if _plain(heading) == "status":
+            return next((ln.strip() for ln in body if ln.strip() and not FENCE.match(ln)), None)
+    return None
+
+
+def _text(value: object) -> str | None:
+    return str(value).strip() if value is not None and str(value).strip() else None
+
+
+def parse(text: str) -> ParsedAdr:
+    """Find title, status, date, sections and relation statements in one ADR's Markdown."""
+    front, lines, first = split_front_matter(text.replace("\r\n", "\n").lstrip("\ufeff"))
+    visible = _visible(lines)
+    title, title_line, sections = _headings(visible, first)
+    if title is None and isinstance(front.get("title"), str):
+        title = str(front["title"]).strip()
+    fields: dict[str, str | None] = {
+        "status": _front(front, "status"), "date": _front(front, "date"),
+        "deciders": _front(front, "deciders") or _front(front, "decision-makers"), "tags": None,
+    }
+    _preamble_fields(sections[0][2], fields)
+    if fields["status"] is None:
+        fields["status"] = _status_section(sections)
+    parsed = ParsedAdr(title, title_line, front, _text(fields["status"]), _text(fields["date"]), fields["deciders"],
                        [(lvl, h, "\n".join(b).strip("\n")) for lvl, h, b in sections])
     parsed.statements = _statements(visible, first, front)
-    parsed.tags = tags
+    parsed.tags = fields["tags"]
     return parsed
 
 

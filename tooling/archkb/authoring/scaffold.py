@@ -16,7 +16,7 @@ from importlib import resources
 
 from archkb.core import kinds
 from archkb.core.catalog import Catalog
-from archkb.core.errors import ArchkbError, UsageError
+from archkb.core.errors import ArchkbError, Conflict, UsageError
 from archkb.core.fileio import write_new
 from archkb.core.schema import schema_comment
 
@@ -71,7 +71,7 @@ def template_text(catalog: Catalog, kind: str, rid: str, name: str, today: dt.da
     k = kinds.kind(kind)
     if not k.template or k.numbered:
         raise UsageError(f"`archkb new {kind}` is not how {kind} records are made")
-    text = resources.files("archkb").joinpath("templates", k.template).read_text(encoding="utf-8")
+    text = resources.files("archkb").joinpath("templates").joinpath(k.template).read_text(encoding="utf-8")
     category = catalog.config.category_ids[0] if catalog.config.category_ids else "other"
     return string.Template(text).substitute(
         schema_comment=schema_comment(kind, catalog.config.schema_dir), id=rid, name_q=_q(name),
@@ -88,8 +88,9 @@ def new_record(catalog: Catalog, kind: str, name: str, today: dt.date) -> tuple[
     rid = slugify(name)
     if not rid or not re.match(r"^[a-z][a-z0-9-]*$", rid):
         raise ArchkbError(f"cannot make an id from {name!r}: use letters and digits")
-    if catalog.entry(rid) is not None:
-        raise ArchkbError(f"{rid} already exists ({catalog.entry(rid).path})")  # type: ignore[union-attr]
+    taken = catalog.entry(rid) or next((e for e in catalog.entries if e.path == f"{kinds.kind(kind).folder}/{rid}.yaml"), None)
+    if taken is not None:  # ids are unique across kinds
+        raise Conflict(f"id {rid!r} is already used by {taken.path}")
     return f"{kinds.kind(kind).folder}/{rid}.yaml", template_text(catalog, kind, rid, name, today)
 
 

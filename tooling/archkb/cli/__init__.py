@@ -13,12 +13,12 @@ import sys
 from collections.abc import Sequence
 
 from archkb import __version__
-from archkb.cli import adoption, authoring, core, reviews, site
+from archkb.cli import adoption, authoring, core, mcp, reviews, site
 from archkb.cli.output import report
 from archkb.core.errors import ArchkbError
 
 # Each module defines `register(commands, exports)`; order is the order of `archkb --help`.
-COMMAND_MODULES = (core, authoring, site, reviews, adoption)
+COMMAND_MODULES = (core, authoring, site, reviews, adoption, mcp)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from collections.abc import Callable
 from typing import Any
 
 from archkb.cli.core import _today, add_root, usage_error
-from archkb.core.errors import ArchkbError
+from archkb.core.errors import GitError, NotFound
 
 
 def register(commands: Any, exports: Any) -> None:
@@ -64,17 +63,10 @@ def _base_catalogs(root: str, base: str | None) -> list[Any]:
     for ref in ("origin/main", "main"):
         try:
             resolve(root, ref)
-        except ValueError:
+        except GitError:
             continue
         return [load_at(root, ref)]
     return []
-
-
-def _fail(exc: ArchkbError) -> int:
-    print(f"archkb: {exc}", file=sys.stderr)
-    for p in exc.problems:
-        print(p.format_text(), file=sys.stderr)
-    return 1
 
 
 def cmd_new_adr(args: argparse.Namespace) -> int:
@@ -84,21 +76,16 @@ def cmd_new_adr(args: argparse.Namespace) -> int:
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
-    try:
-        # One writer at a time from choosing the number to creating the file: parallel runs get distinct numbers.
-        with root_lock(args.root):
-            catalog = _catalog(args.root)
-            rid = next_adr_id(catalog, *_base_catalogs(args.root, args.base))
-            for target in args.supersedes + args.amends + args.applies:
-                if catalog.entry(target) is None:
-                    return usage_error(f"no record {target!r}")
-            text = adr_text(catalog, rid, args.title, _today(), supersedes=args.supersedes,
-                            amends=args.amends, applies=args.applies)
-            print(create(args.root, new_adr_path(rid, args.title), text))
-    except ValueError as exc:
-        return usage_error(str(exc))
-    except ArchkbError as exc:
-        return _fail(exc)
+    # One writer at a time from choosing the number to creating the file: parallel runs get distinct numbers.
+    with root_lock(args.root):
+        catalog = _catalog(args.root)
+        rid = next_adr_id(catalog, *_base_catalogs(args.root, args.base))
+        for target in args.supersedes + args.amends + args.applies:
+            if catalog.entry(target) is None:
+                raise NotFound(f"no record {target!r}")
+        text = adr_text(catalog, rid, args.title, _today(), supersedes=args.supersedes,
+                        amends=args.amends, applies=args.applies)
+        print(create(args.root, new_adr_path(rid, args.title), text))
     return 0
 
 
@@ -107,11 +94,8 @@ def cmd_new_other(args: argparse.Namespace) -> int:
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
-    try:
-        rel, text = new_record(_catalog(args.root), args.kind, args.name, _today())
-        print(create(args.root, rel, text))
-    except ArchkbError as exc:
-        return _fail(exc)
+    rel, text = new_record(_catalog(args.root), args.kind, args.name, _today())
+    print(create(args.root, rel, text))
     return 0
 
 
@@ -141,16 +125,8 @@ def _edit(make_plan: Callable[[], Any]) -> int:
     """Plan a multi-file edit and apply it all or nothing; print what changed, or why nothing did."""
     from archkb.authoring.edit import apply
 
-    try:
-        plan = make_plan()
-        apply(plan)
-    except ValueError as exc:
-        return usage_error(str(exc))
-    except ArchkbError as exc:
-        return _fail(exc)
-    except OSError as exc:
-        print(f"archkb: write failed, nothing changed: {exc}", file=sys.stderr)
-        return 1
+    plan = make_plan()
+    apply(plan)
     print("\n".join(plan.summary()))
     return 0
 
@@ -161,9 +137,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
-    try:
-        d = diff(args.root, args.base, args.head)
-    except ValueError as exc:
-        return usage_error(str(exc))
+    d = diff(args.root, args.base, args.head)
     print(to_json(d) if args.format == "json" else to_markdown(d), end="" if args.format == "markdown" else "\n")
     return 0

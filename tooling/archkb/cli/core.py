@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from archkb.core.kinds import KINDS
 from archkb.core.problems import problems_to_json, sort_problems
+from archkb.pr.gitdiff import pr_problems
 from archkb.rules.cached import check_kb
 
 if TYPE_CHECKING:
@@ -108,14 +109,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = outcome.problems
     if args.base:
         result = outcome.result
-        try:
-            from archkb.pr.gitdiff import pr_problems
-        except ImportError:
-            return usage_error("--base needs the pull-request rules (archkb.pr.gitdiff), which are not installed")
-        try:
-            problems = problems + pr_problems(args.root, args.base, result)
-        except ValueError as exc:
-            return usage_error(str(exc))
+        problems = problems + pr_problems(args.root, args.base, result)
         problems = sort_problems(problems)
     errors = sum(1 for p in problems if p.is_error)
     warnings = len(problems) - errors
@@ -146,7 +140,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 2
     g = result.graph
     out_links = sorted((d["type"], v) for _, v, d in g.out_edges(args.id, data=True))
-    entry = result.catalog.entry(args.id)
+    entry = result.catalog.by_id[args.id]
     if args.format == "json":
         data = {"kind": entry.kind.name, "path": entry.path,
                 "record": rec.model_dump(mode="json", by_alias=True, exclude_none=True),

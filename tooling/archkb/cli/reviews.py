@@ -11,6 +11,7 @@ from typing import Any
 
 from archkb.cli.core import add_root, usage_error
 from archkb.core import fileio
+from archkb.core.errors import InvalidInput, UsageError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -136,72 +137,24 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     return 0
 
 
-REVIEW_TEMPLATE = """{schema}
-# A project review: the profile selects the checklist questions (see `archkb review checklist {id}`).
-id: {id}
-project:
-  name: {name}
-  owner: TODO the accountable team or person
-  description: TODO what the system does and for whom.
-  # predictive | genai | agentic
-  system_type: predictive
-  # minimal | limited | high | unacceptable (after the EU AI Act's categories)
-  risk_tier: limited
-  # public | internal | confidential | restricted (the most sensitive data it touches)
-  data_classification: internal
-  # true when the system processes personal data
-  personal_data: false
-  # cloud | on_prem | edge | hybrid
-  deployment: cloud
-# Patterns the project uses (their review questions join the checklist), e.g. [feature-store]
-patterns: []
-# Decisions the project adopts (their confirmation joins the checklist), e.g. [ADR-0007]
-decisions: []
-# Checklists to use; leave empty to use every checklist with a question that applies
-checklists: []
-# Review meetings, oldest first. Answers are keyed by qualified id (CHECKLIST/QUESTION,
-# PATTERN/QUESTION or ADR-0007/confirmation); status: met | partial | not_met | not_applicable
-# (not_applicable needs a reason; give not_met items an owner and a due date).
-milestones: []
-#  - name: design
-#    date: 2026-01-31
-#    answers:
-#      data-readiness/schema-validated: {{status: partial, owner: Data engineering, due: 2026-03-01}}
-"""
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    """`archkb review new ID`: the same scaffold and id checks as `archkb new review`."""
+    from archkb.authoring.scaffold import create, new_record
+    from archkb.cli.core import _today
+
     rid = args.project
     if not SLUG_RE.match(rid) or len(rid) > 80:
-        return usage_error(f"{rid!r} is not a kebab-case id (lower-case letters, digits and hyphens)")
-    if not os.path.isdir(args.root):
-        return usage_error(f"no such folder: {args.root}")
-    from archkb.core.config import load_config
-    from archkb.core.schema import schema_comment
-
-    config, problems = load_config(args.root)
-    if any(p.is_error for p in problems):
-        for p in problems:
-            print(p.format_text(), file=sys.stderr)
-        return 1
-    from archkb.core.catalog import load_catalog
-
-    taken = load_catalog(args.root).entry(rid)
-    if taken is not None:  # ids are unique across kinds
-        print(f"archkb: error: id {rid!r} is already used by {taken.path}", file=sys.stderr)
-        return 1
-    path = os.path.join(args.root, "reviews", f"{rid}.yaml")
-    name = rid.replace("-", " ").capitalize()
-    text = REVIEW_TEMPLATE.format(schema=schema_comment("review", config.schema_dir), id=rid, name=name)
-    try:
-        write_new(path, text)
-    except FileExistsError:
-        print(f"archkb: error: {path} exists; not overwriting it", file=sys.stderr)
-        return 1
-    except OSError as exc:
-        print(f"archkb: error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
-        return 1
-    print(f"created {path}: fill in the profile, then `archkb review checklist {rid}`")
+        raise UsageError(f"{rid!r} is not a kebab-case id (lower-case letters, digits and hyphens)")
+    catalog = _load(args.root)
+    if catalog is None:
+        return 2
+    if any(p.is_error for p in catalog.problems if p.position.path == "archkb.yaml"):
+        raise InvalidInput("archkb.yaml is invalid", [p for p in catalog.problems if p.position.path == "archkb.yaml"])
+    rel, text = new_record(catalog, "review", rid.replace("-", " ").capitalize(), _today())
+    create(args.root, rel, text)
+    print(f"created {os.path.join(args.root, rel)}: fill in the profile, then `archkb review checklist {rid}`")
     return 0
 
 

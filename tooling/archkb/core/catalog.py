@@ -12,9 +12,9 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, overload
 
 from pydantic import BaseModel
 
@@ -25,6 +25,7 @@ from archkb.core.problems import Position, Problem, error, warning
 from archkb.core.snapshot import Snapshot, salt, snapshot
 from archkb.core.validate import validate
 from archkb.core.yaml_source import SCHEMA_COMMENT_PREFIX, SourceDoc, decode, load_bytes, load_file
+from archkb.models import Checklist, Decision, Pattern, Principle, Record, Review
 
 _CACHE_FILE = "catalog"
 
@@ -36,6 +37,7 @@ class Entry:
     kind: Kind
     path: str
     record: Any
+    """The validated record (a `Record`), or None when the file is invalid."""
     problems: list[Problem] = field(default_factory=list)
     abspath: str = ""
     _doc: SourceDoc | None = field(default=None, repr=False)
@@ -66,14 +68,28 @@ class Catalog:
     by_id: dict[str, Entry]
     stats: dict[str, int] = field(default_factory=dict)
 
-    def records(self, kind: str | None = None) -> list[Any]:
+    @overload
+    def records(self, kind: Literal["decision"]) -> list[Decision]: ...
+    @overload
+    def records(self, kind: Literal["pattern"]) -> list[Pattern]: ...
+    @overload
+    def records(self, kind: Literal["principle"]) -> list[Principle]: ...
+    @overload
+    def records(self, kind: Literal["checklist"]) -> list[Checklist]: ...
+    @overload
+    def records(self, kind: Literal["review"]) -> list[Review]: ...
+    @overload
+    def records(self, kind: str | None = None) -> list[Record]: ...
+
+    def records(self, kind: str | None = None) -> Sequence[Record]:
         """Valid records (the first of a duplicated id), optionally of one kind, sorted by id."""
-        out = [e.record for e in self.by_id.values() if kind is None or e.kind.name == kind]
+        out: list[Record] = [e.record for e in self.by_id.values() if kind is None or e.kind.name == kind]
         return sorted(out, key=lambda r: r.id)
 
-    def get(self, rid: str) -> Any | None:
+    def get(self, rid: str) -> Record | None:
+        """The valid record with id `rid`, or None."""
         entry = self.by_id.get(rid)
-        return entry.record if entry else None
+        return entry.record if entry else None  # type: ignore[no-any-return]
 
     def entry(self, rid: str) -> Entry | None:
         return self.by_id.get(rid)

@@ -128,6 +128,17 @@ CODES: dict[str, Code] = {
              "checklists/x.yaml:30:11: error E301 quality/schema: maps_to key 'nist' is not a known framework (known: ...)"),
         Code("E302", _E, "A crosswalk identifier does not belong to the framework it is listed under",
              "checklists/x.yaml:31:26: error E302 quality/schema: 'Data 8' is not an identifier of ml-test-score"),
+        Code("E303", _E, "An OWASP risk id (LLMnn, ASInn) is written without its edition year",
+             "patterns/rag.yaml:20:44: error E303 'LLM08' has no edition year; write it as LLM08:YYYY (lists: ...)"),
+        Code("W320", _W, "A list item has unbalanced parentheses or brackets (a flow sequence split on a comma)",
+             "checklists/x.yaml:99:19: warning W320 sections[1].questions[2].evidence[0]: list item 'Oversight design "
+             "(who reviews what' has unbalanced parentheses or brackets"),
+        Code("W321", _W, "A responsibility in archkb.yaml has no accepted decision, approved principle or pattern, "
+             "or checklist serving it",
+             "archkb.yaml:101:9: warning W321 responsibilities[13] 'mentoring-practice': no accepted decision, approved "
+             "principle or pattern, or checklist serves it (1 other record(s) do)"),
+        Code("E322", _E, "A record's `serves` names a responsibility archkb.yaml does not declare",
+             "checklists/x.yaml:9:11: error E322 serves[0]: 'data-quality' is not a responsibility in archkb.yaml (...)"),
     ]
 }
 

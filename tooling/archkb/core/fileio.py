@@ -244,24 +244,27 @@ def _restore(full: str, old: bytes) -> None:
     os.replace(tmp, full)
 
 
-_LOCAL = threading.local()
+# (lock folder, thread) -> how deep that thread holds the lock. flock() on a second descriptor
+# would block even in the process that holds the lock, so a thread re-entering its own lock
+# (choose a number under the lock, then commit a Transaction, which locks too) only counts.
+_HELD: dict[tuple[str, int], int] = {}
 
 
 @contextlib.contextmanager
 def root_lock(root: str) -> Iterator[None]:
-    """An exclusive lock on `root` for the duration (held by one writer at a time, across processes).
+    """An exclusive lock on `root` for the duration (one writer at a time, across processes and threads).
 
-    Re-entrant within a thread, so a command can hold it around choosing a name and the
-    transaction that creates the file (`archkb new adr` in parallel gets distinct numbers).
+    Re-entrant within one thread, so a caller can hold it around a read-decide-write step
+    whose write is a `Transaction` (which takes the lock itself).
     """
     folder = state_dir(root)
-    held: dict[str, int] = _LOCAL.__dict__.setdefault("held", {})
-    if held.get(folder):
-        held[folder] += 1
+    key = (folder, threading.get_ident())
+    if _HELD.get(key):
+        _HELD[key] += 1
         try:
             yield
         finally:
-            held[folder] -= 1
+            _HELD[key] -= 1
         return
     try:
         os.makedirs(folder, exist_ok=True)
@@ -270,10 +273,10 @@ def root_lock(root: str) -> Iterator[None]:
         raise _explain(exc, folder) from exc
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
-        held[folder] = 1
+        _HELD[key] = 1
         yield
     finally:
-        held.pop(folder, None)
+        _HELD.pop(key, None)
         fcntl.flock(fd, fcntl.LOCK_UN)
         os.close(fd)
 

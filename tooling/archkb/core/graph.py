@@ -75,7 +75,7 @@ def build_graph(catalog: Catalog, links: Iterable[StatedLink] | None = None) -> 
     Links to unknown records and links of a type not allowed between the two kinds are
     left out (rules report them), so every edge in the graph is meaningful.
     """
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph = nx.MultiDiGraph()
     for entry in sorted(catalog.by_id.values(), key=lambda e: e.record.id):
         rec = entry.record
         g.add_node(rec.id, kind=entry.kind.name, title=title_of(rec),
@@ -128,7 +128,7 @@ def neighbourhood(g: nx.MultiDiGraph, rid: str, depth: int = 1) -> nx.MultiDiGra
             if nb not in seen:
                 seen.add(nb)
                 frontier.append((nb, d + 1))
-    sub = nx.MultiDiGraph()
+    sub: nx.MultiDiGraph = nx.MultiDiGraph()
     for n in sorted(seen):
         sub.add_node(n, **g.nodes[n])
     for u, v, k, data in g.edges(keys=True, data=True):

@@ -188,6 +188,73 @@ def _condition_ids(condition: str) -> list[str] | None:
     return ids if depth == 0 and not expect_operand else None
 
 
+def _unique_id(value: object, seen: set[str], where: str, out: list[str], scope: str = "") -> None:
+    if not isinstance(value, str) or not ID_RE.match(value):
+        out.append(f"{where}.id: {value!r} is not 3-128 letters, digits or underscores")
+    elif value in seen:
+        out.append(f"{where}.id: {value!r} is used twice{scope}")
+    seen.add(str(value))
+
+
+def _count(items: list[Any], limit: int, where: str, out: list[str], *, required: bool = True) -> None:
+    if required and not items:
+        out.append(f"{where}: empty")
+    if len(items) > limit:
+        out.append(f"{where}: {len(items)} (limit {limit})")
+
+
+def _choice_problems(c: dict[str, Any], cw: str, choice_ids: set[str], out: list[str]) -> None:
+    cid = c.get("id")
+    _unique_id(cid, choice_ids, cw, out, " in the question")
+    _text(c.get("title"), MAX_NAME, f"{cw}.title", out)
+    if "helpfulResource" in c:
+        _resource(c["helpfulResource"], f"{cw}.helpfulResource", out)
+    if str(cid).endswith("_no"):
+        return
+    if "improvementPlan" not in c:
+        out.append(f"{cw}.improvementPlan: required for every choice but 'None of these'")
+    else:
+        _resource(c["improvementPlan"], f"{cw}.improvementPlan", out)
+        _text(c["improvementPlan"].get("displayText"), MAX_TEXT, f"{cw}.improvementPlan.displayText", out)
+
+
+def _rule_problems(rules: list[dict[str, Any]], qw: str, choice_ids: set[str], out: list[str]) -> None:
+    _count(rules, MAX_RULES, f"{qw}.riskRules", out, required=False)
+    if not any(r.get("condition") == "default" for r in rules):
+        out.append(f"{qw}.riskRules: no 'default' rule")
+    elif rules[-1].get("condition") != "default":
+        out.append(f"{qw}.riskRules: the 'default' rule must come last (the first true condition wins)")
+    risks = [r.get("risk") for r in rules]
+    if len(set(risks)) != len(risks) and len(rules) > 1:
+        out.append(f"{qw}.riskRules: one rule per risk level")
+    for m, rule in enumerate(rules):
+        rw = f"{qw}.riskRules[{m}]"
+        if rule.get("risk") not in RISKS:
+            out.append(f"{rw}.risk: {rule.get('risk')!r} is not one of {', '.join(RISKS)}")
+        cond = rule.get("condition")
+        if cond == "default":
+            continue
+        ids = _condition_ids(cond) if isinstance(cond, str) else None
+        if ids is None:
+            out.append(f"{rw}.condition: not a boolean expression of choice ids")
+        elif unknown := sorted(set(ids) - choice_ids):
+            out.append(f"{rw}.condition: names no choice {', '.join(unknown)}")
+
+
+def _question_problems(q: dict[str, Any], qw: str, question_ids: set[str], out: list[str]) -> None:
+    _unique_id(q.get("id"), question_ids, qw, out)
+    _text(q.get("title"), MAX_NAME, f"{qw}.title", out)
+    _text(q.get("description"), MAX_TEXT, f"{qw}.description", out, required=False)
+    if "helpfulResource" in q:
+        _resource(q["helpfulResource"], f"{qw}.helpfulResource", out)
+    choices = q.get("choices") or []
+    _count(choices, MAX_CHOICES, f"{qw}.choices", out)
+    choice_ids: set[str] = set()
+    for k, c in enumerate(choices):
+        _choice_problems(c, f"{qw}.choices[{k}]", choice_ids, out)
+    _rule_problems(q.get("riskRules") or [], qw, choice_ids, out)
+
+
 def lens_problems(lens: dict[str, Any]) -> list[str]:
     """Every way `lens` breaks the published custom-lens format: fields, limits, id rules, risk rules."""
     out: list[str] = []
@@ -198,84 +265,17 @@ def lens_problems(lens: dict[str, Any]) -> list[str]:
     pillars = lens.get("pillars")
     if not isinstance(pillars, list) or not pillars:
         return [*out, "pillars: missing or empty"]
-    if len(pillars) > MAX_PILLARS:
-        out.append(f"pillars: {len(pillars)} (limit {MAX_PILLARS})")
+    _count(pillars, MAX_PILLARS, "pillars", out)
     pillar_ids: set[str] = set()
     question_ids: set[str] = set()
     for i, pillar in enumerate(pillars):
         where = f"pillars[{i}]"
-        pid = pillar.get("id")
-        if not isinstance(pid, str) or not ID_RE.match(pid):
-            out.append(f"{where}.id: {pid!r} is not 3-128 letters, digits or underscores")
-        elif pid in pillar_ids:
-            out.append(f"{where}.id: {pid!r} is used twice")
-        pillar_ids.add(str(pid))
+        _unique_id(pillar.get("id"), pillar_ids, where, out)
         _text(pillar.get("name"), MAX_NAME, f"{where}.name", out)
         questions = pillar.get("questions") or []
-        if not questions:
-            out.append(f"{where}.questions: empty")
-        if len(questions) > MAX_QUESTIONS:
-            out.append(f"{where}.questions: {len(questions)} (limit {MAX_QUESTIONS})")
+        _count(questions, MAX_QUESTIONS, f"{where}.questions", out)
         for j, q in enumerate(questions):
-            qw = f"{where}.questions[{j}]"
-            qid = q.get("id")
-            if not isinstance(qid, str) or not ID_RE.match(qid):
-                out.append(f"{qw}.id: {qid!r} is not 3-128 letters, digits or underscores")
-            elif qid in question_ids:
-                out.append(f"{qw}.id: {qid!r} is used twice")
-            question_ids.add(str(qid))
-            _text(q.get("title"), MAX_NAME, f"{qw}.title", out)
-            _text(q.get("description"), MAX_TEXT, f"{qw}.description", out, required=False)
-            if "helpfulResource" in q:
-                _resource(q["helpfulResource"], f"{qw}.helpfulResource", out)
-            choices = q.get("choices") or []
-            if not choices:
-                out.append(f"{qw}.choices: empty")
-            if len(choices) > MAX_CHOICES:
-                out.append(f"{qw}.choices: {len(choices)} (limit {MAX_CHOICES})")
-            choice_ids: set[str] = set()
-            for k, c in enumerate(choices):
-                cw = f"{qw}.choices[{k}]"
-                cid = c.get("id")
-                if not isinstance(cid, str) or not ID_RE.match(cid):
-                    out.append(f"{cw}.id: {cid!r} is not 3-128 letters, digits or underscores")
-                elif cid in choice_ids:
-                    out.append(f"{cw}.id: {cid!r} is used twice in the question")
-                choice_ids.add(str(cid))
-                _text(c.get("title"), MAX_NAME, f"{cw}.title", out)
-                if "helpfulResource" in c:
-                    _resource(c["helpfulResource"], f"{cw}.helpfulResource", out)
-                if str(cid).endswith("_no"):
-                    continue
-                if "improvementPlan" not in c:
-                    out.append(f"{cw}.improvementPlan: required for every choice but 'None of these'")
-                else:
-                    _resource(c["improvementPlan"], f"{cw}.improvementPlan", out)
-                    _text(c["improvementPlan"].get("displayText"), MAX_TEXT, f"{cw}.improvementPlan.displayText", out)
-            rules = q.get("riskRules") or []
-            if len(rules) > MAX_RULES:
-                out.append(f"{qw}.riskRules: {len(rules)} (limit {MAX_RULES})")
-            if not any(r.get("condition") == "default" for r in rules):
-                out.append(f"{qw}.riskRules: no 'default' rule")
-            elif rules[-1].get("condition") != "default":
-                out.append(f"{qw}.riskRules: the 'default' rule must come last (the first true condition wins)")
-            risks = [r.get("risk") for r in rules]
-            if len(set(risks)) != len(risks) and len(rules) > 1:
-                out.append(f"{qw}.riskRules: one rule per risk level")
-            for m, rule in enumerate(rules):
-                rw = f"{qw}.riskRules[{m}]"
-                if rule.get("risk") not in RISKS:
-                    out.append(f"{rw}.risk: {rule.get('risk')!r} is not one of {', '.join(RISKS)}")
-                cond = rule.get("condition")
-                if cond == "default":
-                    continue
-                ids = _condition_ids(cond) if isinstance(cond, str) else None
-                if ids is None:
-                    out.append(f"{rw}.condition: not a boolean expression of choice ids")
-                else:
-                    unknown = sorted(set(ids) - choice_ids)
-                    if unknown:
-                        out.append(f"{rw}.condition: names no choice {', '.join(unknown)}")
+            _question_problems(q, f"{where}.questions[{j}]", question_ids, out)
     size = len(lens_json(lens).encode("utf-8"))
     if size > MAX_BYTES:
         out.append(f"lens: {size} bytes (limit {MAX_BYTES})")

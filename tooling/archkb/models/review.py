@@ -131,3 +131,5 @@ class Review(Strict):
     """Checklists to use; when empty, every checklist with an applicable question is used."""
     milestones: list[Milestone] = Field(default_factory=list)
     """Review meetings, oldest first."""
+    serves: list[SlugId] = Field(default_factory=list)
+    """The architecture responsibilities (ids from `responsibilities` in `archkb.yaml`) this review is a worked example of."""

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archkb.core.catalog import Catalog, Entry, load_catalog
+from archkb.core.errors import GitError
 from archkb.core.kinds import RECORD_FOLDERS
 from archkb.core.problems import Position, Problem, error, warning
 from archkb.core.snapshot import CONFIG_FILE
@@ -32,25 +33,25 @@ ADR_RE = re.compile(r"^ADR-(\d{4,})$")
 def _git(root: str, *args: str) -> str:
     proc = subprocess.run(["git", "-C", root, *args], capture_output=True, text=True, check=False)
     if proc.returncode != 0:
-        raise ValueError(f"git {' '.join(args)}: {proc.stderr.strip() or 'failed'}")
+        raise GitError(f"git {' '.join(args)}: {proc.stderr.strip() or 'failed'}")
     return proc.stdout
 
 
 def resolve(root: str, ref: str) -> str:
-    """The commit id of `ref`; ValueError (a usage error) when it is not a revision here."""
+    """The commit id of `ref`; GitError when it is not a revision here."""
     if ref.startswith("-"):
-        raise ValueError(f"not a git revision: {ref!r}")
+        raise GitError(f"not a git revision: {ref!r}")
     try:
         return _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}").strip()
-    except ValueError:
-        raise ValueError(f"not a git revision: {ref!r}") from None
+    except GitError:
+        raise GitError(f"not a git revision: {ref!r}") from None
 
 
 def merge_base(root: str, base: str, head: str = "HEAD") -> str:
     """Where `head` branched from `base`; `base` itself when they share no history."""
     try:
         return _git(root, "merge-base", resolve(root, base), resolve(root, head)).strip()
-    except ValueError:
+    except GitError:
         return resolve(root, base)
 
 
@@ -61,7 +62,7 @@ def load_at(root: str, ref: str) -> Catalog:
     proc = subprocess.run(["git", "-C", root, "archive", "--format=tar", f"{commit}:{prefix}"],
                           capture_output=True, check=False)
     if proc.returncode != 0:
-        raise ValueError(f"git archive {ref}: {proc.stderr.decode(errors='replace').strip()}")
+        raise GitError(f"git archive {ref}: {proc.stderr.decode(errors='replace').strip()}")
     wanted = set(RECORD_FOLDERS) | {CONFIG_FILE}
     with tempfile.TemporaryDirectory(prefix="archkb-rev-") as tmp:
         with tarfile.open(fileobj=io.BytesIO(proc.stdout)) as tar:
@@ -237,7 +238,7 @@ def diff(root: str, base: str, head: str | None = None, depth: int = 2) -> KbDif
     problems = []
     try:
         problems = pr_problems(root, base, result) if head is None else []
-    except ValueError:
+    except GitError:
         problems = []
     return KbDiff(base, head or "working tree", changes,
                   dict(sorted(affected.items(), key=lambda kv: (kv[1], kv[0]))), titles, problems, result.graph)

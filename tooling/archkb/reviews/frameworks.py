@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from archkb.core.problems import Problem, error
+from archkb.core.problems import Position, Problem, error
 
 if TYPE_CHECKING:
     from archkb.rules.core import RuleContext
@@ -128,6 +128,41 @@ _OWASP_LLM_2025 = {
     "LLM10:2025": "Unbounded Consumption",
 }
 
+# --- OWASP Top 10 for LLM Applications 2026 (published 2026-08-04; renumbered) ---------
+# Checked against the final list in the project's source repository
+# (GenAI-Security-Project/GenAI-LLM-Top10, 2026/README.md). The same number names a
+# different risk than in 2025 (LLM03 is Supply Chain in 2025, Excessive Agency in 2026),
+# which is why every id in the knowledge base carries its year.
+_OWASP_LLM_2026 = {
+    "LLM01:2026": "Prompt Injection",
+    "LLM02:2026": "Sensitive Information Disclosure",
+    "LLM03:2026": "Excessive Agency",
+    "LLM04:2026": "Supply Chain",
+    "LLM05:2026": "Data and Model Poisoning",
+    "LLM06:2026": "Unbounded Consumption",
+    "LLM07:2026": "Misinformation",
+    "LLM08:2026": "Hidden Context Exposure",
+    "LLM09:2026": "Vector and Embedding Weaknesses",
+    "LLM10:2026": "Improper Output Handling",
+}
+
+# --- OWASP Top 10 for Agentic Applications 2026 (Agentic Security Initiative, December 2025)
+# The official PDF's list pages were not available to check; ids and titles agree across
+# several independent copies (tool documentation that maps to the list, the public draft's
+# ids), and the `ASInn:2026` form is the one those copies use. Recheck against the PDF.
+_OWASP_AGENTIC_2026 = {
+    "ASI01:2026": "Agent Goal Hijack",
+    "ASI02:2026": "Tool Misuse and Exploitation",
+    "ASI03:2026": "Identity and Privilege Abuse",
+    "ASI04:2026": "Agentic Supply Chain Vulnerabilities",
+    "ASI05:2026": "Unexpected Code Execution",
+    "ASI06:2026": "Memory and Context Poisoning",
+    "ASI07:2026": "Insecure Inter-Agent Communication",
+    "ASI08:2026": "Cascading Failures",
+    "ASI09:2026": "Human-Agent Trust Exploitation",
+    "ASI10:2026": "Rogue Agents",
+}
+
 # --- ISO/IEC 42001:2023 Annex A: 38 reference controls under 9 objectives (A.2..A.10) ---
 _ISO_42001 = {
     "A.2.2": "AI policy",
@@ -197,7 +232,7 @@ FRAMEWORKS: dict[str, Framework] = {
     for fw in [
         Framework("ml-test-score",
                   "The ML Test Score: A Rubric for ML Production Readiness and Technical Debt Reduction",
-                  "https://research.google/pubs/pub45742/", _ML_TEST_SCORE, form="Data 1 .. Monitor 7"),
+                  "https://research.google/pubs/pub46555/", _ML_TEST_SCORE, form="Data 1 .. Monitor 7"),
         Framework("nist-ai-rmf", "Artificial Intelligence Risk Management Framework (AI RMF 1.0), NIST AI 100-1",
                   "https://doi.org/10.6028/NIST.AI.100-1", _NIST_AI_RMF, form="GOVERN 1.1 .. MANAGE 4.3"),
         Framework("eu-ai-act", "Regulation (EU) 2024/1689 (Artificial Intelligence Act)",
@@ -205,6 +240,12 @@ FRAMEWORKS: dict[str, Framework] = {
                   pattern=_EU_AI_ACT_RE, form="Art. N, Art. N(M), Art. N(M)(x) with N in 1..113, or Annex I..XIII"),
         Framework("owasp-llm-2025", "OWASP Top 10 for LLM Applications 2025",
                   "https://genai.owasp.org/llm-top-10/", _OWASP_LLM_2025, form="LLM01:2025 .. LLM10:2025"),
+        Framework("owasp-llm-2026", "OWASP Top 10 for LLM Applications 2026",
+                  "https://genai.owasp.org/resource/owasp-genai-llm-top-10-2026/", _OWASP_LLM_2026,
+                  form="LLM01:2026 .. LLM10:2026"),
+        Framework("owasp-agentic-2026", "OWASP Top 10 for Agentic Applications 2026",
+                  "https://genai.owasp.org/resource/owasp-top-10-for-agentic-applications-for-2026/",
+                  _OWASP_AGENTIC_2026, form="ASI01:2026 .. ASI10:2026"),
         Framework("iso-42001", "ISO/IEC 42001:2023 Artificial intelligence - Management system, Annex A",
                   "https://www.iso.org/standard/81230.html", _ISO_42001, form="A.2.2 .. A.10.4"),
     ]
@@ -248,5 +289,29 @@ def check_crosswalks(ctx: RuleContext) -> Iterable[Problem]:
                                     hint=f"did you mean {close!r}?" if close else None)
 
 
-crosswalk_rules: list = [check_crosswalks]
+# An OWASP risk id is `LLMnn` or `ASInn`; it is qualified when `:YYYY` follows. Upper case
+# only, so URL slugs such as `llm01-prompt-injection` are not ids.
+_BARE_OWASP_RE = re.compile(r"(?<![A-Za-z0-9])(?:LLM|ASI)[0-9]{2}(?![0-9])(?!:[0-9]{4})")
+_OWASP_LISTS = sorted(key for key in FRAMEWORKS if key.startswith("owasp-"))
+
+
+def check_bare_owasp_ids(ctx: RuleContext) -> Iterable[Problem]:
+    """E303 an OWASP risk id without its year (`LLM01` for `LLM01:2025`) in any record's text.
+
+    Editions renumber their lists (LLM03 is Supply Chain in 2025 and Excessive Agency in
+    2026), so an unqualified id names no risk for certain. The file text is scanned line by
+    line, so the position is the id itself, in prose, lists and `maps_to` alike.
+    """
+    editions = ", ".join(_OWASP_LISTS)
+    for entry in ctx.catalog:
+        for n, line in enumerate(entry.doc().text.splitlines(), start=1):
+            for m in _BARE_OWASP_RE.finditer(line):
+                ident = m.group(0)
+                yield error("E303", f"{ident!r} has no edition year; write it as {ident}:YYYY "
+                                    f"(lists: {editions})",
+                            Position(entry.doc().path, n, m.start() + 1),
+                            hint=f"for example {ident}:2025 for the 2025 list")
+
+
+crosswalk_rules: list = [check_crosswalks, check_bare_owasp_ids]
 """The rules this module adds to `archkb check` (picked up by `archkb.rules.core.rule_sets`)."""

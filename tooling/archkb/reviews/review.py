@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from archkb.core.problems import Problem, error, warning
+from archkb.models.decision import Decision
+from archkb.models.pattern import Pattern
 
 if TYPE_CHECKING:
     from archkb.core.catalog import Catalog
@@ -158,7 +160,7 @@ def assemble(review: Any, catalog: Catalog) -> Assembly:
                 items.extend(found)
     for pid in sorted(set(review.patterns)):
         rec = catalog.get(pid)
-        if rec is None or catalog.kind_of(pid) != "pattern":
+        if not isinstance(rec, Pattern):
             missing.append(pid)
             continue
         for q in rec.review_questions:
@@ -168,7 +170,7 @@ def assemble(review: Any, catalog: Catalog) -> Assembly:
                 severity=_value(q.severity), rationale=q.rationale, source_path=_path(catalog, pid)))
     for did in sorted(set(review.decisions)):
         rec = catalog.get(did)
-        if rec is None or catalog.kind_of(did) != "decision":
+        if not isinstance(rec, Decision):
             missing.append(did)
             continue
         if not rec.confirmation:

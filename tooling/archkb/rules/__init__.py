@@ -18,11 +18,12 @@ from archkb.core.problems import Problem, sort_problems
 from archkb.reviews.frameworks import crosswalk_rules
 from archkb.reviews.review import review_rules
 from archkb.rules.core import RULES, Rule, RuleContext
+from archkb.rules.coverage import coverage_rules
 
 
 def rule_sets() -> list[Rule]:
-    """Every rule `archkb check` runs, in order: core, reviews, crosswalks."""
-    return [*RULES, *review_rules, *crosswalk_rules]
+    """Every rule `archkb check` runs, in order: core, reviews, crosswalks, duty coverage."""
+    return [*RULES, *review_rules, *crosswalk_rules, *coverage_rules]
 
 
 @dataclass

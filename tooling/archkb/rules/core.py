@@ -180,6 +180,47 @@ def check_patterns(ctx: RuleContext) -> Iterable[Problem]:
                           "pattern links to it)", entry.position(("id",)))
 
 
+_PAIRS = {")": "(", "]": "["}
+
+
+def unbalanced(text: str) -> bool:
+    """Whether `text` opens or closes a parenthesis or bracket it does not close or open, in order."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in "([":
+            stack.append(ch)
+        elif ch in _PAIRS:
+            if not stack or stack.pop() != _PAIRS[ch]:
+                return True
+    return bool(stack)
+
+
+def _list_items(data: Any, loc: tuple[Any, ...] = ()) -> Iterable[tuple[tuple[Any, ...], str]]:
+    """Every string that is an item of a list, with its path, in document order."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _list_items(value, (*loc, key))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            if isinstance(value, str):
+                yield (*loc, i), value
+            else:
+                yield from _list_items(value, (*loc, i))
+
+
+def check_list_items(ctx: RuleContext) -> Iterable[Problem]:
+    """W320: a list item with unbalanced parentheses or brackets, the sign of a flow sequence
+    (`[a (b, c), d]`) split on a comma that was meant to be text."""
+    for rid in sorted(ctx.catalog.by_id):
+        entry = ctx.entry(rid)
+        data = entry.record.model_dump(mode="json", by_alias=True, exclude_none=True)
+        for loc, text in _list_items(data):
+            if unbalanced(text):
+                yield warning("W320", f"{loc_str(loc)}: list item {text!r} has unbalanced parentheses or brackets",
+                              entry.position(loc),
+                              hint="quote the item (\"a, b (c, d)\") or write the list as a block sequence")
+
+
 RULES: list[Rule] = [
     check_links,
     check_cycles,
@@ -189,6 +230,7 @@ RULES: list[Rule] = [
     check_freshness,
     check_dependencies,
     check_patterns,
+    check_list_items,
 ]
 
 

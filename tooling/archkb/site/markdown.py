@@ -596,6 +596,57 @@ __all__ = ["HOME_MARKER", "PageContext", "category_uri", "checklist_page", "deci
            "home_summary", "page_url", "pattern_page", "rel", "review_page"]
 
 
+COVERAGE_KIND_TITLES = {"decision": "Decisions", "principle": "Principles", "pattern": "Patterns",
+                        "checklist": "Checklists", "review": "Worked examples (reviews)"}
+
+
+def coverage_page(ctx: PageContext) -> str:
+    """The duty coverage page: every responsibility of `archkb.yaml` with the records serving it, by kind.
+
+    Generated from the records' `serves`, so it cannot fall behind them; support counts only
+    accepted decisions, approved principles and patterns, and checklists (see `archkb.rules.coverage`).
+    """
+    from archkb.rules.coverage import KINDS, THIN_BELOW, coverage
+
+    uri = "coverage.md"
+    duties = coverage(ctx.catalog)
+    summary_rows = []
+    for d in duties:
+        counts = [str(sum(1 for r in d.records.get(k, []) if r.supports))
+                  for k in ("decision", "principle", "pattern", "checklist")]
+        flag = "**none**" if d.unsupported else ("thin" if d.thin else "")
+        summary_rows.append([f"{md_text(d.title)} (`{d.id}`)", *counts, flag])
+    out = [_index_meta("Coverage"), "# Coverage: what supports each responsibility\n\n",
+           "Generated from the records: each decision, principle, pattern, checklist and review names "
+           "the duties it serves (`serves:`), and the duties are declared once in `archkb.yaml`. Only accepted "
+           "decisions, approved principles and patterns, and checklists count as support; records in "
+           "other states are listed with their status and do not count, and reviews are worked examples. A duty is "
+           f"*thin* when fewer than {THIN_BELOW} records support it or when no accepted decision, "
+           "approved principle or approved pattern does (only questions, no answers); `archkb check` "
+           "warns (W321) when nothing supports it.\n\n",
+           _table(["Duty", "Accepted decisions", "Approved principles", "Approved patterns", "Checklists", "Flag"],
+                  summary_rows)]
+    for d in duties:
+        out.append(f"## {md_text(d.title)}\n\n`serves: [{d.id}]`\n\n")
+        if d.description:
+            out.append(inline_markdown(d.description) + "\n\n")
+        if d.unsupported:
+            out.append("**Not supported:** no accepted decision, approved pattern or checklist serves this duty.\n\n")
+        elif d.thin:
+            out.append(f"**Thin:** {len(d.support)} supporting record(s).\n\n")
+        for kind in KINDS:
+            recs = d.records.get(kind, [])
+            if not recs:
+                continue
+            items = []
+            for r in recs:
+                state = f"({r.status})" if r.status else ""
+                note = "" if r.supports or kind == "review" else " (not counted)"
+                items.append(f"- {ctx.link(uri, r.id, f'{r.id}: {r.title}')}{' ' + md_text(state) if state else ''}{note}")
+            out.append(f"**{COVERAGE_KIND_TITLES[kind]}**\n\n" + "\n".join(items) + "\n\n")
+    return "".join(out)
+
+
 def principle_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = None) -> str:
     """The page of one principle: statement, rationale, implications, what realises it, sources."""
     uri = ctx.uri(rec.id)

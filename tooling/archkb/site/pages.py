@@ -16,7 +16,7 @@ from archkb.core.kinds import KINDS
 from archkb.site import markdown as md
 from archkb.site import review_md
 
-LinkFor = Callable[[str], "str | None"]
+LinkFor = Callable[[str], str]
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class PageParts:
     components: str | None = None
     catalog: Catalog | None = None
     link_for: LinkFor | None = None
+    """Markdown link targets from this page to record pages ("" for ids that are not records)."""
 
 
 RecordPage = Callable[[md.PageContext, Any, str, PageParts], str]

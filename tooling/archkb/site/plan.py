@@ -91,7 +91,7 @@ def local_graph(g: nx.MultiDiGraph, rid: str, depth: int) -> nx.MultiDiGraph:
 
 
 def _induced(g: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
-    sub = nx.MultiDiGraph()
+    sub: nx.MultiDiGraph = nx.MultiDiGraph()
     for n in sorted(nodes):
         sub.add_node(n, **g.nodes[n])
     for n in sorted(nodes):
@@ -231,6 +231,8 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
             pages.append(GeneratedPage(md.category_uri(k.name, cid),
                                        md.category_page(ctx, k.name, cid, recs, diagrams.get(f"o:{k.name}:{cid}"))))
     pages.append(GeneratedPage("tags.md", md.tags_page()))
+    if catalog.config.responsibilities:
+        pages.append(GeneratedPage("coverage.md", md.coverage_page(ctx)))
     pages.sort(key=lambda p: p.uri)
     _refuse_collisions(pages, options.use_directory_urls)
     # Record ids are checked against their pattern, so asset paths cannot escape diagrams/.
@@ -238,9 +240,9 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     return SitePlan(pages, nav, stats, ctx, diagrams.assets())
 
 
-def _md_link_for(ctx: md.PageContext, page_uri: str) -> Callable[[str], str | None]:
-    """Markdown link targets from one page to record pages (None for ids that are not records)."""
-    return lambda rid: md.rel(page_uri, ctx.uri(rid)) if rid in ctx.graph else None
+def _md_link_for(ctx: md.PageContext, page_uri: str) -> Callable[[str], str]:
+    """Markdown link targets from one page to record pages ("" for ids that are not records: no link)."""
+    return lambda rid: md.rel(page_uri, ctx.uri(rid)) if rid in ctx.graph else ""
 
 
 def _by_category(recs: list[Any]) -> dict[Any, list[Any]]:
@@ -290,6 +292,8 @@ def _nav(ctx: md.PageContext, catalog: Catalog, groups: dict[str, dict[Any, list
             section.append({_nav_title(ctx.category_title(cid)): children})
         nav.append({k.title: section})
     nav.append({"Tags": "tags.md"})
+    if catalog.config.responsibilities:
+        nav.append({"Coverage": "coverage.md"})
     return nav
 
 
