@@ -82,6 +82,9 @@ CODES: dict[str, Code] = {
              "4,300-digit limit",
              "adr/ADR-0003-x.yaml:7:8: error E024 value too large: an integer written with 5,000 characters "
              "(the limit is 4,300)"),
+        Code("E025", _E, "A check crashed on this input (a bug in archkb); the other checks still ran",
+             "adr/ADR-0003-x.yaml:1:1: error E025 check check_links crashed on this input (KeyError: 'x'); "
+             "the other checks ran"),
         Code("W001", _W, "An accepted decision depends on a deprecated or superseded record",
              "adr/ADR-0007-x.yaml:40:13: warning W001 accepted ADR-0007 depends on superseded ADR-0002"),
         Code("W002", _W, "A decision's review_by date has passed",

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import posixpath
+import re
 from typing import Any
 
 from mkdocs.config import base
@@ -29,10 +30,13 @@ from archkb.core.catalog import load_catalog
 from archkb.core.errors import ArchkbError, RefusedWrite
 from archkb.core.kinds import KINDS
 from archkb.core.mkdocs_yml import python_tags, symlinks_under
+from archkb.core.problems import Problem
 from archkb.core.trusted import Untrusted, read_regular
+from archkb.core.validate import id_is_valid
 from archkb.rules import CheckResult, check_catalog
-from archkb.site.markdown import expand_markers
-from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
+from archkb.site.markdown import KIND_FOLDER, expand_markers
+from archkb.site.plan import DIAGRAM_MODES, GeneratedPage, SiteOptions, SitePlan, full_nav, home_page, plan_site
+from archkb.site.sanitize import code_text, md_text
 
 log = get_plugin_logger(__name__)
 
@@ -90,6 +94,21 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
+        try:
+            return self._add_pages(files, config)
+        except PluginError:
+            raise
+        except Exception as exc:
+            # Under `mkdocs serve` an input that crashes archkb must not stop the preview of everything else.
+            if self._fail():
+                raise PluginError(f"archkb: cannot build the knowledge base pages: {type(exc).__name__}: {exc}") from exc
+            log.error(f"the knowledge base pages were not generated ({type(exc).__name__}: {exc}); "
+                      "the rest of the site is served")
+            self.plan = None
+            files.append(File.generated(config, "archkb-error.md", content=_error_page(exc)))
+            return files
+
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
         result = check_catalog(load_catalog(self.root), today=today())
         errors = [p for p in result.problems if p.is_error]
         for problem in result.problems:
@@ -108,6 +127,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             raise PluginError(f"archkb: {exc}") from exc
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
         pages = list(self.plan.pages)
+        if errors:  # not failing (serve, or fail_on_invalid: false): invalid records get a page with their problems
+            pages.extend(invalid_record_pages(result, self.plan, {p.uri for p in pages} | set(handwritten)))
         if "index.md" not in handwritten:
             pages.append(home_page(self.plan, result.catalog.config.title))
         for page in [*pages, *self.plan.assets]:
@@ -157,6 +178,45 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         if os.path.exists(settings):
             server.watch(settings)
         return server
+
+
+def invalid_record_pages(result: CheckResult, plan: SitePlan, taken: set[str]) -> list[GeneratedPage]:
+    """A page for each record that failed to load, at the URL its id would have, listing its problems.
+
+    The id comes from the file when it is readable and of its kind's form (it becomes a path),
+    else from the file name; a record whose page already exists (a duplicate id) is skipped.
+    """
+    by_path: dict[str, list[Problem]] = {}
+    for problem in result.problems:
+        by_path.setdefault(problem.position.path, []).append(problem)
+    out: list[GeneratedPage] = []
+    for entry in result.catalog.entries:
+        if entry.record is not None:
+            continue
+        stem = os.path.basename(entry.path)[: -len(".yaml")]
+        data = entry.doc().data if entry.doc().data is not None else {}
+        guess = data.get("id") if isinstance(data, dict) else None
+        if not id_is_valid(entry.kind, guess):
+            numbered = re.match(r"^[A-Z]+-\d+", stem) if entry.kind.numbered else None
+            guess = numbered.group() if numbered else stem
+        if not id_is_valid(entry.kind, guess):
+            continue
+        uri = f"{KIND_FOLDER[entry.kind.name]}/{guess}.md"
+        if uri in taken:
+            continue
+        taken.add(uri)
+        lines = [f"# {md_text(guess)}: not published", "",
+                 f"The record in {code_text(entry.path)} is invalid, so only its problems are shown. "
+                 "Run `archkb check` for the same list.", ""]
+        lines += [f"- {code_text(p.format_text().splitlines()[0])}" for p in by_path.get(entry.path, [])]
+        out.append(GeneratedPage(uri, "\n".join(lines) + "\n", entry.path))
+    return out
+
+
+def _error_page(exc: Exception) -> str:
+    return ("# Knowledge base pages not generated\n\n"
+            f"archkb stopped with {code_text(f'{type(exc).__name__}: {exc}')}; "
+            "the terminal running `mkdocs serve` shows the details. Fix the input and save to rebuild.\n")
 
 
 EXPORT_MARKER = ".archkb-export"
