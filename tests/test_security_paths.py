@@ -126,3 +126,12 @@ def test_importer_skips_symlinks_and_fifos(tmp_path: object) -> None:
     assert skipped["0003-fifo.md"] == "not read: is a FIFO (named pipe)"
     assert SECRET not in json.dumps(result.records, default=str)
     assert len(result.records) == 1
+
+
+def test_duplicate_categories_in_the_config_are_an_error(tmp_path: object) -> None:
+    kb = _copy(tmp_path)
+    with open(os.path.join(kb, "archkb.yaml"), "w", encoding="utf-8") as fh:
+        fh.write("categories:\n  - {id: data, title: Data}\n  - {id: data, title: Data again}\n")
+    problems = [p for p in load_catalog(kb, use_cache=False).all_problems() if p.code == "E022"]
+    assert len(problems) == 1 and "listed twice" in problems[0].message
+    assert problems[0].position.line in (2, 3)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationError
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
 
 from archkb.core.problems import Problem, error
 from archkb.core.snapshot import CONFIG_FILE
@@ -61,6 +63,17 @@ class KbConfig(Strict):
     """A proposed decision open longer than this many days gets warning W003."""
     schema_dir: Line = "tooling/archkb/schemas"
     """Where the JSON Schemas live, relative to the KB root (`archkb schema --write DIR` puts them there)."""
+
+    @field_validator("categories", "responsibilities")
+    @classmethod
+    def _unique_ids(cls, items: list[Any]) -> list[Any]:
+        """An id listed twice would make two navigation sections and pages at one URL."""
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"id {item.id!r} is listed twice")
+            seen.add(item.id)
+        return items
 
     @property
     def category_ids(self) -> list[str]:
