@@ -135,3 +135,17 @@ def test_duplicate_categories_in_the_config_are_an_error(tmp_path: object) -> No
     problems = [p for p in load_catalog(kb, use_cache=False).all_problems() if p.code == "E022"]
     assert len(problems) == 1 and "listed twice" in problems[0].message
     assert problems[0].position.line in (2, 3)
+
+
+@pytest.mark.parametrize("rid", ["index", "category"])
+def test_ids_that_would_publish_over_a_generated_page_are_refused(tmp_path: object, rid: str) -> None:
+    kb = _copy(tmp_path)
+    src = sorted(os.listdir(os.path.join(kb, "reviews")))[0]
+    with open(os.path.join(kb, "reviews", src), encoding="utf-8") as fh:
+        text = fh.read()
+    old_id = src[: -len(".yaml")]
+    os.unlink(os.path.join(kb, "reviews", src))
+    with open(os.path.join(kb, "reviews", f"{rid}.yaml"), "w", encoding="utf-8") as fh:
+        fh.write(text.replace(f"id: {old_id}", f"id: {rid}", 1))
+    problems = [p for p in load_catalog(kb, use_cache=False).all_problems() if p.position.path == f"reviews/{rid}.yaml"]
+    assert [p.code for p in problems] == ["E016"] and "reserved" in problems[0].message

@@ -20,9 +20,14 @@ MAX_SCHEMA_PROBLEMS = 50
 """Schema problems reported per file; the rest are counted in one last problem."""
 
 
+RESERVED_IDS = frozenset({"index", "category"})
+"""Names of generated pages and folders beside record pages (`reviews/index.md`, `patterns/category/`):
+a record with such an id would be published at the same URL as that page."""
+
+
 def id_is_valid(kind: Kind, value: object) -> bool:
-    """True when `value` has the id form of `kind` (ADR-0001 for decisions, kebab-case otherwise)."""
-    if not isinstance(value, str) or len(value) > 80:
+    """True when `value` has the id form of `kind` (ADR-0001 for decisions, kebab-case otherwise) and is not reserved."""
+    if not isinstance(value, str) or len(value) > 80 or value in RESERVED_IDS:
         return False
     pattern = ADR_ID_RE if kind.name == "decision" else SLUG_ID_RE
     return bool(pattern.match(value))
@@ -44,8 +49,9 @@ def validate(doc: SourceDoc, kind: Kind) -> tuple[BaseModel | None, list[Problem
     problems: list[Problem] = []
     rid = data.get("id")
     if rid is not None and not id_is_valid(kind, rid):
-        problems.append(error("E016", f"id {str(rid)[:80]!r} is not a valid {kind.name} id ({kind.id_example} form)",
-                              doc.position(("id",))))
+        why = ("is reserved for a generated page" if rid in RESERVED_IDS
+               else f"is not a valid {kind.name} id ({kind.id_example} form)")
+        problems.append(error("E016", f"id {str(rid)[:80]!r} {why}", doc.position(("id",))))
         return None, problems
     try:
         record = kind.model.model_validate(data)
