@@ -121,3 +121,32 @@ def test_non_text_keys_point_at_their_line(key: bytes, shown: str) -> None:
     doc = load_bytes("x.yaml", b"id: x\ntitle: a\n" + key + b": b\nmore: c\n")
     assert [(p.code, p.position.line, p.position.col) for p in doc.problems] == [("E003", 3, 1)]
     assert f"key {shown} is not text" in doc.problems[0].message
+
+
+@pytest.mark.slow
+def test_thousands_of_dangling_links_are_checked_in_bounded_time(tmp_path: object) -> None:
+    import datetime as dt
+    import sys
+
+    from archkb.rules import check_catalog
+    from conftest import ROOT
+
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+    from generate import generate
+
+    kb = os.path.join(str(tmp_path), "kb")
+    generate(kb, 1000, 10)
+    name = sorted(os.listdir(os.path.join(kb, "adr")))[-1]
+    with open(os.path.join(kb, "adr", name), encoding="utf-8") as fh:
+        text = fh.read()
+    extra = "".join(f"  - {{type: depends_on, target: ADR-9{i:04d}}}\n" for i in range(3000))
+    text = text.replace("\nlinks:\n", "\nlinks:\n" + extra, 1) if "\nlinks:\n" in text else text + "links:\n" + extra
+    with open(os.path.join(kb, "adr", name), "w", encoding="utf-8") as fh:
+        fh.write(text)
+    start = time.perf_counter()
+    result = check_catalog(load_catalog(kb, use_cache=False), today=dt.date(2026, 1, 1))
+    assert time.perf_counter() - start < 30
+    dangling = [p for p in result.problems if p.code == "E006"]
+    assert len(dangling) == 3000
+    hinted = [p for p in dangling if p.hint]
+    assert 0 < len(hinted) <= 200  # "did you mean" for the first ones only
