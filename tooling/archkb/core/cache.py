@@ -168,7 +168,7 @@ def _decode_object(obj: dict[str, Any]) -> Any:
     tag = obj.get(_TAG)
     if tag is None:
         return obj
-    v = obj.get("v")
+    v: Any = obj.get("v")
     if tag == "map":
         return {_hashable(k): val for k, val in v}
     if tag == "tuple":

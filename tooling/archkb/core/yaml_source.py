@@ -107,7 +107,8 @@ def _reject_duplicates(ctor: yaml.constructor.BaseConstructor, pairs: list[tuple
 
 
 _Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
-_GuardedConstructor.add_constructor("tag:yaml.org,2002:int", _GuardedConstructor.construct_yaml_int)
+_GuardedConstructor.add_constructor("tag:yaml.org,2002:int",  # type: ignore[type-var]
+                                    _GuardedConstructor.construct_yaml_int)
 
 
 _STR = "tag:yaml.org,2002:str"

@@ -201,6 +201,7 @@ def invalid_record_pages(result: CheckResult, plan: SitePlan, taken: set[str]) -
             guess = numbered.group() if numbered else stem
         if not id_is_valid(entry.kind, guess):
             continue
+        guess = str(guess)
         uri = f"{KIND_FOLDER[entry.kind.name]}/{guess}.md"
         if uri in taken:
             continue
@@ -332,7 +333,7 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
                 content = expand_markers(file.content_string, plugin.plan.context, file.src_uri)
             else:
                 with open(target, "wb") as fh:  # a symlink was refused above: this is the file itself
-                    fh.write(read_regular(file.abs_src_path, 256 * 1024 * 1024))
+                    fh.write(read_regular(str(file.abs_src_path), 256 * 1024 * 1024))
                 copied += 1
                 continue
             mode = "w" if isinstance(content, str) else "wb"
