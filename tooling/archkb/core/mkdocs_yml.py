@@ -75,7 +75,7 @@ def published_folders(root: str) -> list[str]:
     out = []
     for folder in folders:
         rel = os.path.normpath(folder)
-        if not os.path.isabs(rel) and not rel.startswith(".."):
+        if not os.path.isabs(rel) and not rel.startswith("..") and rel != ".":  # MkDocs refuses "." itself
             out.append(rel.replace(os.sep, "/"))
     return sorted(set(out))
 
