@@ -1,8 +1,8 @@
 """Kill-mid-write harness: SIGKILL at random moments leaves the whole old state or the whole new state, never a mix.
 
-Each writing command runs in a child process whose file operations are slowed a little (so
-kills land inside the write phase too, not only during start-up) and is killed with SIGKILL
-after a random delay. The next `archkb` command on that root (here `archkb check`, which
+Each writing command runs in a child process whose file operations are slowed a little and
+is killed with SIGKILL after a random delay: every other run anywhere in the run, the rest
+at a random moment inside the write phase (the child says when its first write starts). The next `archkb` command on that root (here `archkb check`, which
 recovers first, like every command) must leave exactly the files before the command or
 exactly the files after an uninterrupted run: same names, same bytes, no temp files.
 Runs per command: ARCHKB_KILL_RUNS (default 30); the whole test is bounded in time.
@@ -28,12 +28,18 @@ NYGARD = os.path.join(FIXTURES, "import", "nygard")
 RUNS = int(os.environ.get("ARCHKB_KILL_RUNS", "30"))
 BUDGET_SECONDS = 600
 
-# Slows every file operation of the child by a few milliseconds, so the write phase is wide enough to hit.
+# Slows every file operation of the child by a few milliseconds, so the write phase is wide enough to hit,
+# and says on stderr when the first one starts, so half of the kills can be aimed inside the write phase.
 CHILD = """
 import os, sys, time
+started = []
 for name in ("replace", "link", "unlink", "rename", "fsync", "write"):
     real = getattr(os, name)
     def slow(*a, _real=real, **k):
+        if not started:
+            started.append(1)
+            sys.stderr.write("WRITING\\n")
+            sys.stderr.flush()
         time.sleep(0.004)
         return _real(*a, **k)
     setattr(os, name, slow)
@@ -87,10 +93,14 @@ def test_sigkill_leaves_old_or_new_state(tmp_path: object, prepare: Callable[[st
     done = os.path.join(str(tmp_path), "done")
     shutil.copytree(template, done)
     start = time.perf_counter()
-    full = subprocess.run([sys.executable, "-c", CHILD, *[done if a == template else a for a in command]],
-                          capture_output=True, text=True, timeout=300, check=False, env=_env())
-    duration = time.perf_counter() - start
-    assert full.returncode == 0, full.stderr
+    full = subprocess.Popen([sys.executable, "-c", CHILD, *[done if a == template else a for a in command]],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_env())
+    assert full.stderr is not None
+    assert full.stderr.readline() == "WRITING\n"
+    writing = time.perf_counter()
+    err = full.stderr.read()
+    assert full.wait(timeout=300) == 0, err
+    duration, write_phase = time.perf_counter() - start, time.perf_counter() - writing
     new = _state(done)
     assert new != old
     rng = random.Random(11)
@@ -103,10 +113,17 @@ def test_sigkill_leaves_old_or_new_state(tmp_path: object, prepare: Callable[[st
         shutil.copytree(template, root)
         args = [root if a == template else a for a in command]
         child = subprocess.Popen([sys.executable, "-c", CHILD, *args], stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL, env=_env())
-        time.sleep(rng.uniform(0.2, 1.0) * duration)
+                                 stderr=subprocess.PIPE, text=True, env=_env())
+        if run % 2:  # anywhere in the run
+            time.sleep(rng.uniform(0.2, 1.0) * duration)
+        else:  # inside the write phase
+            assert child.stderr is not None
+            child.stderr.readline()
+            time.sleep(rng.uniform(0.0, 1.0) * write_phase)
         child.send_signal(signal.SIGKILL)
         child.wait(timeout=60)
+        if child.stderr is not None:
+            child.stderr.close()
         after = _archkb("check", "--no-cache", root)  # the next command recovers first
         assert "Traceback" not in after.stderr, after.stderr
         state = _state(root)
@@ -120,5 +137,6 @@ def test_sigkill_leaves_old_or_new_state(tmp_path: object, prepare: Callable[[st
             changed = sorted(set(state) ^ set(old) | {p for p in state if p in old and state[p] != old[p]})
             pytest.fail(f"run {run}: neither the old nor the new state; differs from old in {changed}")
         shutil.rmtree(root)
-    print(f"{command[0]}: {seen} over {sum(seen.values())} kills (uninterrupted run {duration:.2f}s)")
+    print(f"{command[0]}: {seen} over {sum(seen.values())} kills "
+          f"(uninterrupted run {duration:.2f}s, write phase {write_phase:.2f}s)")
     assert sum(seen.values()) >= min(RUNS, 5)
