@@ -1,6 +1,7 @@
 # archkb: `make serve` and `make test` each set everything up on a fresh Debian machine
 # that has only python3: the virtualenv, the Python packages, and the system tools
-# (Graphviz `dot`; Chromium for the browser tests), installed with apt when running as root.
+# (Graphviz `dot`; Chromium for the browser tests and the board-pack PDF; poppler-utils' pdftotext to
+# test the PDF's text), installed with apt when running as root.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -8,7 +9,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 APT    := DEBIAN_FRONTEND=noninteractive apt-get
 
-.PHONY: serve build test test-fast lint check bench venv dot chromium clean
+.PHONY: serve build test test-fast lint check bench venv dot chromium poppler clean
 
 serve: $(STAMP) dot  ## serve the site on http://127.0.0.1:8000/
 	$(BIN)/mkdocs serve -a 127.0.0.1:8000
@@ -16,7 +17,7 @@ serve: $(STAMP) dot  ## serve the site on http://127.0.0.1:8000/
 build: $(STAMP) dot  ## build the site into site/ (strict, as CI does)
 	$(BIN)/mkdocs build --strict
 
-test: $(STAMP) dot chromium  ## lint, check the knowledge base, run the test suite
+test: $(STAMP) dot chromium poppler  ## lint, check the knowledge base, run the test suite
 	$(BIN)/ruff check tooling tests benchmarks
 	$(BIN)/archkb check --strict .
 	$(BIN)/archkb schema --check
@@ -42,6 +43,9 @@ dot:
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || $(MAKE) --no-print-directory _apt PKG=chromium
+
+poppler:
+	@command -v pdftotext >/dev/null 2>&1 || $(MAKE) --no-print-directory _apt PKG=poppler-utils
 
 # Install one Debian package when root; otherwise stop with a one-line instruction.
 _apt:

@@ -37,7 +37,6 @@ repo_url: https://example.invalid/kb
 edit_uri: edit/main/docs/
 theme:
   name: material
-  custom_dir: {overrides}
   features: [navigation.tabs, navigation.indexes, navigation.prune, content.action.edit]
 plugins:
   - search
@@ -59,7 +58,7 @@ def make_kb(folder: str, adrs: int, patterns: int) -> str:
         fh.write("# Synthetic knowledge base\n\n<!-- archkb:home -->\n")
     path = os.path.join(folder, "mkdocs.yml")
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(MKDOCS_YML.format(overrides=os.path.join(ROOT, "site_overrides")))
+        fh.write(MKDOCS_YML)
     return path
 
 

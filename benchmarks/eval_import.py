@@ -25,6 +25,7 @@ sys.path.insert(0, os.path.join(HERE, "..", "tooling"))
 
 from archkb.adopt.convert import import_folder  # noqa: E402
 from archkb.adopt.normalise import normalise_date  # noqa: E402
+from archkb.adopt.publish import plan_import  # noqa: E402
 
 
 def evaluate(corpora: str) -> dict[str, dict[str, float]]:
@@ -51,7 +52,7 @@ def evaluate(corpora: str) -> dict[str, dict[str, float]]:
             c["title"] += prov.get("original_title") == gt["title"]
             c["status"] += prov.get("original_status") == gt["status"]
             want = normalise_date(gt["date"]) if gt["date"] else None
-            got = rec["date"] if prov.get("original_date") else None
+            got = rec.get("date") if prov.get("original_date") else None
             c["date"] += want == got if want or not gt["date"] else False
         found = {(id_to_file[link["target"]], id_to_file[rid])
                  for rid, rec in result.records.items() for link in rec.get("links", []) if link["type"] == "supersedes"}
@@ -73,6 +74,46 @@ def evaluate(corpora: str) -> dict[str, dict[str, float]]:
     return rows
 
 
+ADOPTION_COLUMNS = ("records", "no_h1", "placeholder", "swapped", "undated", "decision_text", "chosen",
+                    "title_as_chosen", "options", "options_kept", "record_links", "prose_refs", "relates_to",
+                    "other_links", "images", "images_missing")
+
+
+def adoption(corpora: str) -> dict[str, dict[str, int]]:
+    """What the publishing repairs do on each log: titles, dates, outcomes, options, references (nothing written)."""
+    with open(os.path.join(corpora, "GROUND_TRUTH.json"), encoding="utf-8") as fh:
+        repos = sorted(json.load(fh)["repos"])
+    rows: dict[str, dict[str, int]] = {}
+    for repo in repos:
+        src = os.path.join(corpora, repo)
+        result = import_folder(src, today=dt.date(2000, 1, 1))
+        warnings = [w for r in result.reports for w in r.warnings]
+        plan = plan_import(result, src, root=src, out="adr", schema_dir=".archkb/schemas")
+        recs = list(result.records.values())
+        refs = plan.references
+        rows[repo] = {
+            "records": len(recs),
+            "no_h1": sum("no level-1 heading" in w for w in warnings),
+            "placeholder": sum("unfilled numbering placeholder" in w for w in warnings),
+            "swapped": sum("month and day swapped" in w for w in warnings),
+            "undated": sum("date" not in r for r in recs),
+            "decision_text": sum(1 for r in recs if r.get("outcome") and not r["outcome"].get("chosen")),
+            "chosen": sum(1 for r in recs if r.get("outcome", {}).get("chosen")),
+            "title_as_chosen": sum(1 for r in recs if r.get("outcome", {}).get("chosen") == r["title"]),
+            "options": sum(1 for r in recs if r.get("options")),
+            "options_kept": sum(1 for r in recs if not r.get("options") and any(
+                s["title"].lower().strip().startswith(("considered options", "options")) for s in r.get("sections", []))),
+            "record_links": refs.record_links,
+            "prose_refs": refs.prose_refs,
+            "relates_to": sum(1 for r in recs for link in r.get("links", []) if link["type"] == "relates_to"),
+            "other_links": refs.kept_in_repo + refs.unlinked + refs.to_source,
+            "images": len(refs.images),
+            "images_missing": refs.missing_images,
+        }
+    rows["OVERALL"] = {k: sum(r[k] for r in rows.values()) for k in ADOPTION_COLUMNS}
+    return rows
+
+
 def main(argv: list[str]) -> int:
     corpora = argv[0] if argv else os.path.join(HERE, "..", "..", "shared", "corpora")
     if not os.path.exists(os.path.join(corpora, "GROUND_TRUTH.json")):
@@ -89,6 +130,11 @@ def main(argv: list[str]) -> int:
                ("link F1", o["f1"], 0.9)]
     for name, value, target in targets:
         print(f"  {name:<8} {value:.3f} (target >= {target})  {'ok' if value >= target else 'MISSED'}")
+    print()
+    print("publishing repairs (counts):")
+    print(f"{'repository':<40} " + " ".join(f"{c[:8]:>8}" for c in ADOPTION_COLUMNS))
+    for repo, row in adoption(corpora).items():
+        print(f"{repo:<40} " + " ".join(f"{row[c]:>8}" for c in ADOPTION_COLUMNS))
     return 0
 
 

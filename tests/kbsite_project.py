@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 
-from conftest import FIXTURES, ROOT
+from conftest import FIXTURES
 
 MKDOCS_YML = """\
 site_name: Test knowledge base
@@ -13,7 +13,6 @@ repo_url: https://example.invalid/kb
 edit_uri: edit/main/docs/
 theme:
   name: material
-  custom_dir: {overrides}
   features: [navigation.indexes, navigation.prune, content.action.edit, search.suggest]
 plugins:
   - search
@@ -40,7 +39,7 @@ def make_project(tmp: str, fixture: str, *, diagrams: str = "svg", home: bool = 
             fh.write("# Test knowledge base\n\n<!-- archkb:home -->\n")
     path = os.path.join(root, "mkdocs.yml")
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(MKDOCS_YML.format(overrides=os.path.join(ROOT, "site_overrides"), diagrams=diagrams))
+        fh.write(MKDOCS_YML.format(diagrams=diagrams))
     return path
 
 

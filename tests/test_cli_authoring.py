@@ -116,7 +116,7 @@ def test_new_adr_without_git_numbers_from_the_working_tree(tmp_path: Path, monke
     rel = capsys.readouterr().out.strip()
     assert rel == "adr/ADR-0004-route-prompts-through-a-gateway.yaml"
     text = (root / rel).read_text()
-    assert text.startswith("# yaml-language-server: $schema=../tooling/archkb/schemas/decision.schema.json\n")
+    assert text.startswith("# yaml-language-server: $schema=../.archkb/schemas/decision.schema.json\n")
     assert "status: proposed\ndate: 2026-02-03\n" in text
     assert "  - {type: amends, target: ADR-0002}\n" in text
 

@@ -106,7 +106,7 @@ def test_review_new_scaffolds_a_valid_review(capsys, kb):
     path = os.path.join(kb, "reviews", "fraud-model.yaml")
     assert code == 0 and path in out
     text = open(path, encoding="utf-8").read()
-    assert text.splitlines()[0] == "# yaml-language-server: $schema=../tooling/archkb/schemas/review.schema.json"
+    assert text.splitlines()[0] == "# yaml-language-server: $schema=../.archkb/schemas/review.schema.json"
     assert "# predictive | genai | agentic" in text
     mode = stat.S_IMODE(os.stat(path).st_mode)
     assert mode & 0o044  # readable by others as the umask allows, not mkstemp's 0600

@@ -172,8 +172,8 @@ def test_no_milestone_is_all_unanswered(catalog, review):
 
 
 def test_risk_summary_for_the_index(catalog, review):
-    assert risk_summary(review, catalog) == {"milestone": "pre-production", "date": dt.date(2026, 5, 1), "items": 8,
-                                             "high": 1, "medium": 2, "unanswered": 1}
+    assert risk_summary(review, catalog, dt.date(2026, 11, 25)) == {"milestone": "pre-production", "date": dt.date(2026, 5, 1), "items": 8,
+                                             "high": 1, "medium": 2, "unanswered": 1, "overdue": 3}
 
 
 def test_history_is_one_score_per_milestone(catalog, review):

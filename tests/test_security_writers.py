@@ -173,3 +173,12 @@ def test_parallel_new_adr_gets_distinct_numbers(tmp_path: object) -> None:
     assert len(set(numbers)) == 20, numbers
     assert main(["check", "--no-cache", kb]) == 0
     assert _leftovers(kb) == []
+
+
+def test_import_reads_mkdocs_yml_without_running_tags(tmp_path: object) -> None:
+    kb = str(tmp_path)
+    marker = os.path.join(kb, "PWNED")
+    with open(os.path.join(kb, "mkdocs.yml"), "w", encoding="utf-8") as fh:
+        fh.write(f"site_name: x\nextra: !!python/object/apply:os.system ['touch {marker}']\n")
+    main(["import", NYGARD, "-C", kb, "--dry-run"])
+    assert not os.path.exists(marker)

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from archkb.adopt.dates import import_date
 from archkb.adopt.markdown_adr import MD_LINK, ParsedAdr, parse
 from archkb.adopt.normalise import (
     DEFAULT_STATUS,
@@ -25,8 +26,9 @@ from archkb.adopt.normalise import (
     map_status,
     normalise_date,
     number_from_name,
-    strip_title,
 )
+from archkb.adopt.options import intro_and_list, name_and_summary, option_by_number
+from archkb.adopt.titles import import_title
 from archkb.core.trusted import Untrusted, read_inside
 
 NON_RECORD_NAMES = {"readme", "index", "toc", "_sidebar", "summary", "changelog", "contributing", "license"}
@@ -79,12 +81,10 @@ def non_record_reason(rel: str, parsed: ParsedAdr, text: str) -> str | None:
         return "template"
     if stem in NON_RECORD_NAMES and not in_decision_folder:
         return "index or README"
-    if parsed.title is None:
-        return "no title heading"
     links = len(MD_LINK.findall(text))
     if parsed.status is None and links >= 5 and links > len(text) / 400 and number_from_name(parts[-1]) is None:
         return "index (a list of links)"
-    if re.search(r"\{[a-z ]+\}|\[short title", parsed.title, re.I):
+    if parsed.title and re.search(r"\{[a-z ]+\}|\[short title", parsed.title, re.I):
         return "template (placeholder title)"
     return None
 
@@ -171,10 +171,21 @@ def _read_drivers(d: _Draft, key: str, body: str) -> bool:
 
 
 def _read_options(d: _Draft, key: str, body: str) -> bool:
-    if key not in ("considered options", "options", "options considered", "alternatives") or d.options \
-            or (items := _items(body)) is None:
+    if key not in ("considered options", "options", "options considered", "alternatives") or d.options:
         return False
-    d.options = [{"title": _option_title(i)} for i in items]
+    items = _items(body)
+    if items is not None:
+        d.options = [{"title": _option_title(i)} for i in items]
+    elif (split := intro_and_list(body, _items)) is not None:
+        # Prose, then the options as a list: the options become structured, the prose stays in its place.
+        intro, items = split
+        d.options = []
+        for item in items:
+            name, summary = name_and_summary(item)
+            d.options.append({"title": _option_title(name), **({"summary": summary} if summary else {})})
+        d.kept.append({"title": "Considered options", "body": intro})
+    else:
+        return False
     d.report.mapped.append("options")
     return True
 
@@ -214,20 +225,15 @@ SECTION_READERS: tuple[SectionReader, ...] = (
 """The section readers, tried in order; a section none consumes is kept verbatim."""
 
 
-def _status_and_date(rel: str, parsed: ParsedAdr, today: dt.date, report: FileReport) -> tuple[str, dt.date]:
+def _status_and_date(rel: str, parsed: ParsedAdr, today: dt.date, report: FileReport) -> tuple[str, dt.date | None]:
     status, understood = map_status(parsed.status)
     if parsed.status is None:
         report.warnings.append(f"no status in the source: imported as '{DEFAULT_STATUS}'")
     elif not understood:
         report.warnings.append(f"status {parsed.status!r} not understood: imported as '{DEFAULT_STATUS}'")
-    date = normalise_date(parsed.date) or date_from_name(rel.split("/")[-1]) or (
-        date_from_name(rel.split("/")[-2]) if "/" in rel else None)
-    if date is None:
-        if parsed.date:
-            report.warnings.append(f"date {parsed.date!r} not understood: imported as {today.isoformat()}")
-        else:
-            report.warnings.append(f"no date in the source: imported as {today.isoformat()}")
-        date = today
+    date, note = import_date(parsed.date, rel)  # never today's date: undated (W011) when nothing can be read
+    if note:
+        report.warnings.append(note)
     return status, date
 
 
@@ -237,7 +243,7 @@ def _people(parsed: ParsedAdr) -> dict[str, list[str]]:
     for key, names in (("decision_makers", ("decision-makers", "deciders")), ("consulted", ("consulted",)),
                        ("informed", ("informed",))):
         value = next((front[n] for n in names if isinstance(front.get(n), list)), None)
-        if value:
+        if isinstance(value, list) and value:
             out[key] = [str(v) for v in value]
     if "decision_makers" not in out and parsed.deciders:
         out["decision_makers"] = [d.strip() for d in re.split(r",|;|\band\b", parsed.deciders) if d.strip()][:20]
@@ -281,6 +287,13 @@ def _settle_outcome(d: _Draft) -> None:
     if not d.outcome or not d.options:
         return
     titles = [o["title"] for o in d.options]
+    chosen = d.outcome.get("chosen")
+    numbered = option_by_number(chosen, titles) if chosen else option_by_number(d.outcome["rationale"], titles,
+                                                                                  named=True)
+    if numbered:  # "Chosen option (3)", "Selected option 2)": the options' own numbering
+        d.outcome["chosen"] = numbered
+    if not d.outcome.get("chosen"):
+        return
     if d.outcome["chosen"] not in titles:
         d.outcome["chosen"] = _match_option(d.outcome["chosen"], d.options) or d.outcome["chosen"]
         if d.outcome["chosen"] not in titles:
@@ -308,9 +321,11 @@ def _provenance(rel: str, parsed: ParsedAdr, fmt: str) -> dict[str, str]:
 def build_record(rid: str, rel: str, parsed: ParsedAdr, fmt: str, today: dt.date,
                  report: FileReport) -> dict[str, Any]:
     """One Decision's data (plain dict in model field order) from a parsed ADR."""
-    title = strip_title(parsed.title or rel)
+    title, title_notes = import_title(parsed.title, rel)
+    report.warnings.extend(title_notes)
     status, date = _status_and_date(rel, parsed, today, report)
-    record: dict[str, Any] = {"id": rid, "title": title, "status": status, "date": date, **_people(parsed)}
+    record: dict[str, Any] = {"id": rid, "title": title, "status": status, **({"date": date} if date else {}),
+                              **_people(parsed)}
     d = _Draft(title, report)
     _read_sections(d, parsed)
     _settle_context(d, _preamble(parsed.sections[0][2]))
@@ -367,12 +382,16 @@ def _outcome(body: str, options: list[dict[str, Any]], title: str) -> dict[str, 
     if m:
         chosen = _option_title(m[1].strip().strip('"“”'))
         return {"chosen": chosen, "rationale": body}
-    return {"chosen": title[:LINE_MAX], "rationale": body}
+    # adr-tools / Nygard: the section states the decision; there is no option to name (never the title).
+    return {"rationale": body}
 
 
 def _option_details(heading: str, body: str, options: list[dict[str, Any]]) -> bool:
     title = _option_title(heading)
-    pros, cons, neutral, rest = [], [], [], []
+    pros: list[str] = []
+    cons: list[str] = []
+    neutral: list[str] = []
+    rest: list[str] = []
     paragraphs = [ln for ln in body.split("\n\n") if ln.strip()]
     if paragraphs and _items(paragraphs[0]) is None and len(paragraphs) > 1:
         rest.append(paragraphs[0].strip())

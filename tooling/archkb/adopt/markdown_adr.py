@@ -61,6 +61,14 @@ class ParsedAdr:
     """A `Tags: a, b` field line (log4brains, MADR 2), as written."""
 
 
+class _FrontMatterLoader(yaml.SafeLoader):
+    """Safe YAML with dates kept as written: `date: 2024-14-02` is a hand-written mistake to repair, not a crash."""
+
+
+_FrontMatterLoader.add_constructor("tag:yaml.org,2002:timestamp",
+                                   lambda loader, node: loader.construct_scalar(node))  # type: ignore[arg-type]
+
+
 def split_front_matter(text: str) -> tuple[dict[str, object], list[str], int]:
     """YAML front matter (a leading `---` block) and the remaining lines, with the body's first line number."""
     lines = text.splitlines()
@@ -68,7 +76,7 @@ def split_front_matter(text: str) -> tuple[dict[str, object], list[str], int]:
         for i in range(1, min(len(lines), 200)):
             if lines[i].strip() in ("---", "..."):
                 try:
-                    data = yaml.safe_load("\n".join(lines[1:i]))
+                    data = yaml.load("\n".join(lines[1:i]), Loader=_FrontMatterLoader)
                 except yaml.YAMLError:
                     data = None
                 return (data if isinstance(data, dict) else {}), lines[i + 1:], i + 2

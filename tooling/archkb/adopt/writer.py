@@ -37,7 +37,8 @@ def record_yaml(data: dict[str, Any], schema_dir: str) -> str:
     record = Decision.model_validate(data)
     plain = record.model_dump(mode="json", by_alias=True, exclude_none=True, exclude_defaults=True)
     plain = {k: plain[k] for k in Decision.model_fields if k in plain}
-    plain["date"] = record.date  # a YAML date, not a quoted string
+    if record.date is not None:
+        plain["date"] = record.date  # a YAML date, not a quoted string
     if record.review_by is not None:
         plain["review_by"] = record.review_by
     ordered = {k: plain[k] for k in Decision.model_fields if k in plain}

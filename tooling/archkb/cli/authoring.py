@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -72,14 +73,16 @@ def _base_catalogs(root: str, base: str | None) -> list[Any]:
 def cmd_new_adr(args: argparse.Namespace) -> int:
     from archkb.authoring.scaffold import adr_text, create, new_adr_path
     from archkb.core.fileio import root_lock
-    from archkb.pr.gitdiff import next_adr_id
+    from archkb.pr.gitdiff import next_free_adr, remote_adr_numbers
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
     # One writer at a time from choosing the number to creating the file: parallel runs get distinct numbers.
     with root_lock(args.root):
         catalog = _catalog(args.root)
-        rid = next_adr_id(catalog, *_base_catalogs(args.root, args.base))
+        rid, skipped = next_free_adr([catalog, *_base_catalogs(args.root, args.base)], remote_adr_numbers(args.root))
+        for taken, branches in skipped:
+            print(f"skipped {taken}: used on {', '.join(branches)}", file=sys.stderr)
         for target in args.supersedes + args.amends + args.applies:
             if catalog.entry(target) is None:
                 raise NotFound(f"no record {target!r}")
@@ -109,14 +112,20 @@ def cmd_supersede(args: argparse.Namespace) -> int:
 
 def cmd_renumber(args: argparse.Namespace) -> int:
     from archkb.authoring.edit import plan_renumber
-    from archkb.pr.gitdiff import next_adr_id
+    from archkb.pr.gitdiff import next_free_adr, remote_adr_numbers
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
 
     def make() -> Any:
         catalog = _catalog(args.root)
-        return plan_renumber(catalog, args.id, args.to or next_adr_id(catalog, *_base_catalogs(args.root, args.base)))
+        to = args.to
+        if not to:
+            to, skipped = next_free_adr([catalog, *_base_catalogs(args.root, args.base)],
+                                        remote_adr_numbers(args.root))
+            for taken, branches in skipped:
+                print(f"skipped {taken}: used on {', '.join(branches)}", file=sys.stderr)
+        return plan_renumber(catalog, args.id, to)
 
     return _edit(make)
 

@@ -97,7 +97,9 @@ def register(commands: Any, exports: Any) -> None:
     p = commands.add_parser("schema", help="write the records' JSON Schemas")
     p.add_argument("--write", action="store_true", help="write the schema files")
     p.add_argument("--check", action="store_true", help="exit 1 if the files differ from the models")
-    p.add_argument("--dir", default=None, help="target folder (default: the package's schemas/)")
+    p.add_argument("--dir", default=None,
+                   help="target folder (default: the knowledge base's schema_dir from archkb.yaml, .archkb/schemas)")
+    add_root(p)
     p.set_defaults(func=cmd_schema)
 
 
@@ -121,6 +123,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         files = outcome.files
         summary = f"{errors} error(s), {warnings} warning(s) in {files} record file(s)"
         print(summary, file=sys.stderr if args.format == "github" else sys.stdout)
+        if not files and not os.path.exists(os.path.join(args.root, "archkb.yaml")):
+            print("hint: no knowledge base here; start one with `archkb init`"
+                  + ("" if args.root == "." else f" {args.root}"), file=sys.stderr)
     return 1 if errors or (args.strict and warnings) else 0
 
 
@@ -222,9 +227,13 @@ def cmd_graph(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     if not (args.write or args.check):
         return usage_error("say --write or --check")
-    from archkb.core.schema import SCHEMA_DIR, write_schemas
+    from archkb.core.config import load_config
+    from archkb.core.schema import write_schemas
 
-    changed = write_schemas(args.dir or SCHEMA_DIR, check_only=args.check)
+    if not os.path.isdir(args.root):
+        return usage_error(f"no such folder: {args.root}")
+    config, _ = load_config(args.root)
+    changed = write_schemas(args.dir or os.path.join(args.root, config.schema_dir), check_only=args.check)
     for path in changed:
         print(f"{'differs' if args.check else 'wrote'}: {os.path.relpath(path)}")
     if args.check and changed:

@@ -1,4 +1,4 @@
-"""Review commands: `review checklist|new|score` and the `export lens` and `export review-csv` formats."""
+"""Review commands: `review checklist|new|score|milestone|sheet|record|answer|report`, `export lens|review-csv`."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import re
 import sys
 from typing import Any
 
-from archkb.cli.core import add_root, usage_error
+from archkb.cli.core import add_root, parse_date, usage_error
 from archkb.core import fileio
-from archkb.core.errors import InvalidInput, UsageError
+from archkb.core.errors import InvalidInput, NotFound, RefusedWrite, UsageError
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -40,6 +40,55 @@ def register(commands: Any, exports: Any) -> None:
                    help="plain text, JSON, or Markdown with the scorecard bars")
     add_root(p)
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser("milestone", help="add a milestone that carries every answer forward")
+    p.add_argument("id", metavar="REVIEW_ID", help="the review's id (reviews/REVIEW_ID.yaml)")
+    p.add_argument("name", metavar="NAME", help="the new milestone's name (for example pre-production)")
+    p.add_argument("--date", required=True, type=parse_date, metavar="YYYY-MM-DD", help="the meeting's date")
+    p.add_argument("--from", dest="source", metavar="PREVIOUS",
+                   help="carry answers given up to this milestone (default: the latest)")
+    add_root(p)
+    p.set_defaults(func=cmd_milestone)
+
+    p = sub.add_parser("sheet", help="write the answer sheet (CSV) with the latest answers, for a meeting")
+    p.add_argument("id", metavar="REVIEW_ID", help="the review's id (reviews/REVIEW_ID.yaml)")
+    p.add_argument("out", metavar="OUT.csv", help="a new file to write (never overwritten)")
+    p.add_argument("--milestone", metavar="NAME", help="answers at this milestone (default: the latest)")
+    add_root(p)
+    p.set_defaults(func=cmd_sheet)
+
+    p = sub.add_parser("record", help="record a filled-in answer sheet at a milestone (edits the review in place)")
+    p.add_argument("id", metavar="REVIEW_ID", help="the review's id (reviews/REVIEW_ID.yaml)")
+    p.add_argument("sheet", metavar="SHEET.csv", help="a sheet written by `archkb review sheet`")
+    p.add_argument("--milestone", required=True, metavar="NAME",
+                   help="the milestone to record at; a new one is created (answers carried forward) with --date")
+    p.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="the date of a new milestone")
+    add_root(p)
+    p.set_defaults(func=cmd_record)
+
+    p = sub.add_parser("answer", help="record one answer (edits the review in place)")
+    p.add_argument("id", metavar="REVIEW_ID", help="the review's id (reviews/REVIEW_ID.yaml)")
+    p.add_argument("item", metavar="ITEM", help="the qualified item id, for example data-readiness/minimisation")
+    p.add_argument("--status", required=True, choices=("met", "partial", "not_met", "not_applicable"))
+    p.add_argument("--evidence", action="append", metavar="TEXT", help="evidence seen (repeat for several)")
+    p.add_argument("--notes", metavar="TEXT", help="reviewer notes")
+    p.add_argument("--owner", metavar="WHO", help="who fixes an unmet item")
+    p.add_argument("--due", type=parse_date, metavar="YYYY-MM-DD", help="when an unmet item is due")
+    p.add_argument("--reason", metavar="TEXT", help="why the item does not apply (for not_applicable)")
+    p.add_argument("--automated", choices=("true", "false"), help="ML Test Score: the test runs automatically")
+    p.add_argument("--milestone", metavar="NAME", help="the milestone (default: the latest; new ones need --date)")
+    p.add_argument("--date", type=parse_date, metavar="YYYY-MM-DD", help="the date of a new milestone")
+    add_root(p)
+    p.set_defaults(func=cmd_answer)
+
+    p = sub.add_parser("report", help="the board pack: summary and open risks, scorecard, improvement plan")
+    p.add_argument("id", metavar="REVIEW_ID", help="the review's id (reviews/REVIEW_ID.yaml)")
+    p.add_argument("out", metavar="OUT", help="a new file to write (never overwritten)")
+    p.add_argument("--format", choices=("pdf", "html"), default="pdf",
+                   help="PDF (printed by headless Chromium) or a print-ready HTML file")
+    p.add_argument("--milestone", metavar="NAME", help="the milestone to report (default: the latest)")
+    add_root(p)
+    p.set_defaults(func=cmd_report)
 
     p = exports.add_parser("lens", help="a checklist as an AWS Well-Architected custom lens (JSON)")
     p.add_argument("checklist", metavar="CHECKLIST_ID", help="the checklist's id (checklists/CHECKLIST_ID.yaml)")
@@ -99,10 +148,14 @@ def _write_export(path: str, text: str) -> int:
 
 
 def _source_url(catalog: Any) -> Any:
-    def url_for(rid: str) -> str:
-        entry = catalog.entry(rid)
-        return entry.path if entry else ""
-    return url_for
+    return published_url(catalog)
+
+
+def published_url(catalog: Any) -> Any:
+    """Links for generated checklists, sheets and reports: published pages when a site URL is known, else YAML paths."""
+    from archkb.site.review_md import record_url_for
+
+    return record_url_for(catalog)
 
 
 # ---------------------------------------------------------------- commands
@@ -126,7 +179,7 @@ def cmd_checklist(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         from archkb.export.review_csv import checklist_csv
 
-        sys.stdout.write(checklist_csv(asm))
+        sys.stdout.write(checklist_csv(asm, _source_url(catalog)))
     else:
         from archkb.site.review_md import assembled_checklist_markdown
 
@@ -174,6 +227,7 @@ def cmd_score(args: argparse.Namespace) -> int:
         print(f"archkb: error: review {review.id!r} has no milestone {args.milestone!r} (milestones: {names})",
               file=sys.stderr)
         return 1
+    _score_warnings(catalog, review)
     if args.format == "json":
         sys.stdout.write(json.dumps(sc.to_json(), indent=2, ensure_ascii=False) + "\n")
     elif args.format == "markdown":
@@ -183,6 +237,17 @@ def cmd_score(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(score_text(sc))
     return 0
+
+
+def _score_warnings(catalog: Any, review: Any) -> None:
+    """W203 and W204 for this review on stderr: answers lost between milestones, high risks nobody owns."""
+    from archkb.reviews.review import assemble, carry_and_owner_warnings
+
+    if not review.milestones:
+        return
+    entry = catalog.entry(review.id)
+    for problem in carry_and_owner_warnings(review, entry, assemble(review, catalog).by_qid):
+        print(problem.format_text(), file=sys.stderr)
 
 
 def _finding_line(f: Any) -> str:
@@ -227,6 +292,10 @@ def score_text(sc: Any) -> str:
         lines += [f"  {i.qid}" for i in sc.new]
     if sc.unknown:
         lines.append(f"answers to items not in the checklist (E201): {', '.join(sc.unknown)}")
+    for mt in sc.ml_test_scores:
+        lines.append(f"ML Test Score ({mt.checklist}): {mt.final:g} (the lowest section: {'; '.join(mt.weakest)})")
+        lines += [f"  {s.title}: {s.points:g} of {s.tests} ({s.automated} automated, {s.manual} by hand)"
+                  for s in mt.sections]
     return "\n".join(lines) + "\n"
 
 
@@ -257,3 +326,124 @@ def cmd_export_review_csv(args: argparse.Namespace) -> int:
     from archkb.export.review_csv import results_csv
 
     return _write_export(args.out, results_csv(review, catalog))
+
+
+# ---------------------------------------------------------------- recording answers
+
+
+def _catalog(root: str) -> Any:
+    if not os.path.isdir(root):
+        raise NotFound(f"no such folder: {root}")
+    from archkb.core.catalog import load_catalog
+
+    return load_catalog(root)
+
+
+def _review(catalog: Any, rid: str) -> Any:
+    rec = catalog.get(rid)
+    if rec is None or catalog.kind_of(rid) != "review":
+        known = ", ".join(r.id for r in catalog.records("review")) or "none"
+        raise NotFound(f"no review {rid!r}", hint=f"known reviews: {known}")
+    return rec
+
+
+def _milestone(review: Any, name: str | None) -> Any | None:
+    if name is None:
+        return review.milestones[-1] if review.milestones else None
+    found = next((m for m in review.milestones if m.name == name), None)
+    if found is None:
+        names = ", ".join(m.name for m in review.milestones) or "none recorded"
+        raise UsageError(f"review {review.id!r} has no milestone {name!r} (milestones: {names})")
+    return found
+
+
+def _write_change(root: str, change: Any) -> int:
+    from archkb.reviews.record import write
+
+    if change.created or change.changed:
+        write(root, change.path, change.text)
+    what = f"milestone {change.milestone}" + (" (new)" if change.created else "")
+    parts = []
+    if change.carried:
+        parts.append(f"{change.carried} answer(s) carried forward")
+    if change.changed is not None:
+        parts.append(f"{len(change.changed)} answer(s) recorded")
+    verb = "wrote" if change.created or change.changed else "unchanged:"
+    print(f"{verb} {change.path}: {what}" + (f": {', '.join(parts)}" if parts else ""))
+    return 0
+
+
+def cmd_milestone(args: argparse.Namespace) -> int:
+    from archkb.reviews.record import plan_milestone
+
+    catalog = _catalog(args.root)
+    _review(catalog, args.id)
+    return _write_change(args.root, plan_milestone(catalog, args.id, args.name, args.date, args.source))
+
+
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from archkb.export.review_csv import sheet_csv
+    from archkb.reviews.review import assemble
+
+    catalog = _catalog(args.root)
+    review = _review(catalog, args.id)
+    milestone = _milestone(review, args.milestone)
+    return _write_export(args.out, sheet_csv(assemble(review, catalog), milestone, published_url(catalog)))
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    from archkb.export.review_csv import read_sheet
+    from archkb.reviews.record import plan_answers
+    from archkb.reviews.review import assemble
+
+    catalog = _catalog(args.root)
+    review = _review(catalog, args.id)
+    try:
+        with open(args.sheet, encoding="utf-8-sig", newline="") as fh:
+            text = fh.read()
+    except FileNotFoundError as exc:
+        raise NotFound(f"no such file: {args.sheet}") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InvalidInput(f"cannot read {args.sheet}: {exc}") from exc
+    rows, problems = read_sheet(args.sheet, text, set(assemble(review, catalog).by_qid))
+    if problems:
+        raise InvalidInput(f"{args.sheet}: {len(problems)} problem(s); nothing was written", problems)
+    updates = {r.qid: r.answer for r in rows}
+    return _write_change(args.root, plan_answers(catalog, args.id, updates, args.milestone, args.date))
+
+
+def cmd_answer(args: argparse.Namespace) -> int:
+    from archkb.reviews.record import plan_answers
+    from archkb.reviews.review import assemble
+
+    catalog = _catalog(args.root)
+    review = _review(catalog, args.id)
+    if args.item not in assemble(review, catalog).by_qid:
+        raise UsageError(f"{args.item!r} is not an item of review {args.id!r}",
+                         hint=f"list them with `archkb review checklist {args.id}`")
+    update: dict[str, Any] = {"status": args.status}
+    for name in ("notes", "owner", "due", "reason"):
+        if getattr(args, name) is not None:
+            update[name] = getattr(args, name)
+    if args.evidence is not None:
+        update["evidence"] = [" ".join(e.split()) for e in args.evidence if e.strip()]
+    if args.automated is not None:
+        update["automated"] = args.automated == "true"
+    change = plan_answers(catalog, args.id, {args.item: update}, args.milestone, args.date, merge=True)
+    return _write_change(args.root, change)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from archkb.export.review_report import report_html, write_pdf
+
+    catalog = _catalog(args.root)
+    review = _review(catalog, args.id)
+    _milestone(review, args.milestone)
+    html = report_html(review, catalog, args.milestone, published_url(catalog))
+    if os.path.lexists(args.out):
+        raise RefusedWrite(f"{args.out} exists; not overwriting it (choose a new file name)")
+    if args.format == "html":
+        return _write_export(args.out, html)
+    pages = write_pdf(html, args.out)
+    print(f"wrote {args.out} ({pages} page(s))")
+    return 0

@@ -44,7 +44,7 @@ class Entry:
 
     @property
     def id(self) -> str:
-        return self.record.id  # type: ignore[no-any-return]
+        return str(self.record.id)
 
     def doc(self) -> SourceDoc:
         """The parsed source, loaded on first use (positions need it)."""
@@ -89,7 +89,7 @@ class Catalog:
     def get(self, rid: str) -> Record | None:
         """The valid record with id `rid`, or None."""
         entry = self.by_id.get(rid)
-        return entry.record if entry else None  # type: ignore[no-any-return]
+        return entry.record if entry else None
 
     def entry(self, rid: str) -> Entry | None:
         return self.by_id.get(rid)

@@ -102,6 +102,10 @@ CODES: dict[str, Code] = {
         Code("W008", _W, "A symlink under docs/ or the theme's custom_dir: MkDocs would publish the file it points at",
              "docs/notes.md:1:1: warning W008 symlink in a folder MkDocs publishes: the site would contain the file "
              "it points at"),
+        Code("W010", _W, "A relative link in a record's text points at no record and no file (a dead link on the site)",
+             "adr/ADR-0003-x.yaml:12:3: warning W010 context: link to '0004-y.md': no record or file 'adr/0004-y.md'"),
+        Code("W011", _W, "A decision has no date (an import whose source gave none that could be read)",
+             "adr/ADR-0003-x.yaml:4:1: warning W011 ADR-0003 has no date: add when its status last changed"),
         # --- pull-request rules (archkb.pr.gitdiff, `archkb check --base REF`) ----------------
         Code("E101", _E, "A record new in this branch takes an id the base branch already gives another file",
              "adr/ADR-0005-b.yaml:2:5: error E101 ADR-0005 in adr/ADR-0005-b.yaml is new here but main already has "
@@ -126,6 +130,24 @@ CODES: dict[str, Code] = {
              "reviews/claims.yaml:25:52: warning W201 milestones[1] (launch): data-readiness/lineage is not met and was due 2026-05-01"),
         Code("W202", _W, "The review's checklist has questions no milestone has answered (the checklist changed)",
              "reviews/claims.yaml:14:11: warning W202 2 question(s) of the assembled checklist have no answer at any milestone (new since 'launch'): ..."),
+        Code("W203", _W, "An item answered at an earlier milestone has no answer at the latest one",
+             "reviews/claims.yaml:60:7: warning W203 milestones[1] (launch): data-readiness/minimisation was answered "
+             "at 'design' (partial) but is missing here"),
+        Code("W204", _W, "A high-severity item not met at the latest milestone has no owner or no due date",
+             "reviews/claims.yaml:70:7: warning W204 milestones[1] (launch): data-readiness/lawful-basis is a high "
+             "risk without an owner"),
+        Code("E211", _E, "An answer sheet (CSV) lacks a required column or has an unknown one",
+             "sheet.csv:1:1: error E211 the sheet has no 'status' column"),
+        Code("E212", _E, "An answer sheet row names an item that is not in the review's assembled checklist",
+             "sheet.csv:7:1: error E212 'rag/chunking' is not an item of review claims-triage"),
+        Code("E213", _E, "An answer sheet row has a status that is not met, partial, not_met, not_applicable or blank",
+             "sheet.csv:9:5: error E213 status 'done' is not one of: met, partial, not_met, not_applicable"),
+        Code("E214", _E, "An answer sheet row has a due date that is not a YYYY-MM-DD date",
+             "sheet.csv:9:9: error E214 due '31/07/2026' is not a date (YYYY-MM-DD)"),
+        Code("E215", _E, "An answer sheet row has a value the answer cannot take (automated, reason, length)",
+             "sheet.csv:9:10: error E215 automated 'maybe' is not true or false"),
+        Code("E216", _E, "An answer sheet answers one item twice",
+             "sheet.csv:12:1: error E216 'data-readiness/minimisation' is also answered at row 5"),
         # --- content and crosswalks (archkb.reviews.frameworks) --------------------------------------
         Code("E301", _E, "A checklist question's maps_to names a framework that is not registered",
              "checklists/x.yaml:30:11: error E301 quality/schema: maps_to key 'nist' is not a known framework (known: ...)"),

@@ -9,7 +9,7 @@ from pydantic import Field, ValidationError, field_validator
 from archkb.core.problems import Problem, error
 from archkb.core.snapshot import CONFIG_FILE
 from archkb.core.yaml_source import SourceDoc, load_file
-from archkb.models.common import Category, Line, Strict, Text
+from archkb.models.common import Category, Line, Strict, Text, Url
 
 
 class CategoryDef(Strict):
@@ -61,8 +61,13 @@ class KbConfig(Strict):
     """The duties the knowledge base is meant to support; empty means no coverage page and no coverage check."""
     proposed_max_days: int = Field(default=90, ge=1)
     """A proposed decision open longer than this many days gets warning W003."""
-    schema_dir: Line = "tooling/archkb/schemas"
-    """Where the JSON Schemas live, relative to the KB root (`archkb schema --write DIR` puts them there)."""
+    site_url: Url | None = None
+    """Where the site is published (`https://kb.example.com/`): generated checklists, sheets and reports link
+    to the published pages there. When absent, `site_url` in `mkdocs.yml` is used; with neither, links point at
+    the YAML files in the repository."""
+    schema_dir: Line = ".archkb/schemas"
+    """Where the JSON Schemas live, relative to the KB root: record modelines point there and `archkb schema
+    --write` writes there, so editors resolve them in any repository (`archkb init` creates the folder)."""
 
     @field_validator("categories", "responsibilities")
     @classmethod

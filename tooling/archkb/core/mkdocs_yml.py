@@ -57,6 +57,27 @@ def python_tags(path: str, _depth: int = 0) -> list[tuple[str, int, int, str]]:
     return sorted(found)
 
 
+class _InertLoader(yaml.SafeLoader):
+    """SafeLoader that builds every tag it does not know (`!!python/...`, `!ENV`, `!relative`) as None."""
+
+
+def _inert(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+_InertLoader.add_multi_constructor("!", _inert)
+_InertLoader.add_multi_constructor("tag:yaml.org,2002:python/", _inert)
+
+
+def load_inert(text: str) -> dict[str, object]:
+    """`mkdocs.yml` as plain data with nothing executed: unknown and Python tags become None; {} when not YAML."""
+    try:
+        data = yaml.load(text, Loader=_InertLoader)  # a SafeLoader subclass: nothing is executed
+    except yaml.YAMLError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
 def _scalar(node: yaml.Node | None, *path: str) -> str | None:
     for key in path:
         if not isinstance(node, yaml.MappingNode):
@@ -101,4 +122,4 @@ def publish_symlink_warnings(root: str) -> list[Problem]:
             for folder in published_folders(root) for rel in symlinks_under(root, folder)]
 
 
-__all__ = ["compose", "publish_symlink_warnings", "published_folders", "python_tags", "symlinks_under"]
+__all__ = ["compose", "load_inert", "publish_symlink_warnings", "published_folders", "python_tags", "symlinks_under"]

@@ -1,4 +1,4 @@
-"""JSON Schemas of the record models, written to `tooling/archkb/schemas/` for editors and CI."""
+"""JSON Schemas of the record models, written into a knowledge base's `schema_dir` (and the package) for editors and CI."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def schema_text(kind: str) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def schema_comment(kind: str, schema_dir: str = "tooling/archkb/schemas") -> str:
+def schema_comment(kind: str, schema_dir: str = ".archkb/schemas") -> str:
     """The first line of a record file: a `$schema` pointer, relative to the record's folder, that editors follow."""
     return f"# yaml-language-server: $schema=../{schema_dir.strip('/')}/{schema_file(kind)}"
 

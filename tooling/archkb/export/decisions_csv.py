@@ -25,7 +25,7 @@ def decisions_csv(catalog: Catalog, graph: nx.MultiDiGraph) -> str:
     for rec in catalog.records("decision"):
         def edges(kind: str, rid: str = rec.id) -> str:
             return " ".join(sorted({v for _, v, d in graph.out_edges(rid, data=True) if d["type"] == kind}))
-        row = [rec.id, rec.title, rec.status.value, rec.date.isoformat(), rec.category or "", " ".join(rec.tags),
+        row = [rec.id, rec.title, rec.status.value, rec.date.isoformat() if rec.date else "", rec.category or "", " ".join(rec.tags),
                "; ".join(rec.decision_makers), rec.review_by.isoformat() if rec.review_by else "",
                edges("supersedes"), edges("superseded_by"), catalog.by_id[rec.id].path]
         writer.writerow([_cell(str(c)) for c in row])

@@ -21,7 +21,7 @@ def madr_file_name(rec: Decision) -> str:
 
 def _front_matter(rec: Decision) -> list[str]:
     data = rec.model_dump(mode="json", by_alias=True, exclude_none=True)
-    front: dict[str, Any] = {"status": rec.status.value, "date": rec.date}
+    front: dict[str, Any] = {"status": rec.status.value, **({"date": rec.date} if rec.date else {})}
     for key, name in (("decision_makers", "decision-makers"), ("consulted", "consulted"), ("informed", "informed"),
                       ("tags", "tags")):
         if data.get(key):
@@ -42,7 +42,7 @@ def _outcome(rec: Decision) -> list[str]:
     if rec.outcome is None:
         return []
     out = ["## Decision Outcome", ""]
-    if not rec.outcome.rationale.lstrip().lower().startswith("chosen option"):
+    if rec.outcome.chosen and not rec.outcome.rationale.lstrip().lower().startswith("chosen option"):
         out += [f'Chosen option: "{rec.outcome.chosen}"', ""]
     out += [rec.outcome.rationale.strip(), ""]
     cons = rec.consequences

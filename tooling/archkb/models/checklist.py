@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from enum import Enum
+
 from pydantic import Field
 
 from archkb.models.common import Line, Severity, SlugId, Source, Strict, Tag, Text
-from archkb.models.review import DataClassification, Deployment, RiskTier, SystemType
+from archkb.models.review import DataClassification, Deployment, LegalClassification, RiskTier, SystemType
 
 
 class AppliesWhen(Strict):
@@ -18,7 +20,9 @@ class AppliesWhen(Strict):
     system_type: list[SystemType] | None = None
     """Applies to these system types."""
     risk_tier: list[RiskTier] | None = None
-    """Applies to these risk tiers."""
+    """Applies to these internal risk tiers."""
+    legal_classification: list[LegalClassification] | None = None
+    """Applies at these EU AI Act classifications (the profile's `legal_classification`)."""
     data_classification: list[DataClassification] | None = None
     """Applies at these data classifications."""
     personal_data: bool | None = None
@@ -63,6 +67,13 @@ class ChecklistSection(Strict):
     """The section's questions."""
 
 
+class ScoringMethod(str, Enum):
+    """How a checklist's answers are scored (severity × status always applies; a family may add its own)."""
+
+    severity = "severity"
+    ml_test_score = "ml-test-score"
+
+
 class Checklist(Strict):
     """A family of review questions."""
 
@@ -78,6 +89,9 @@ class Checklist(Strict):
     """What it covers and when to use it."""
     tags: list[Tag] = Field(default_factory=list)
     """Free tags, lower-case kebab-case."""
+    scoring: ScoringMethod = ScoringMethod.severity
+    """`severity` (risks from severity × status) or `ml-test-score` (also: half a point per test run by hand,
+    one per automated test, per section; the score is the lowest section's points)."""
     sections: list[ChecklistSection] = Field(min_length=1)
     """The sections, in order."""
     sources: list[Source] = Field(default_factory=list)

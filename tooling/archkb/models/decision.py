@@ -50,10 +50,11 @@ class Option(Strict):
 class Outcome(Strict):
     """The decision taken and why."""
 
-    chosen: Line
-    """The title of the chosen option (must match one of `options`)."""
+    chosen: Line | None = None
+    """The title of the chosen option (must match one of `options`); absent when the record states the decision
+    as text without options to choose from (an imported adr-tools "Decision" section)."""
     rationale: Text
-    """Why this option, weighed against the drivers."""
+    """Why this option, weighed against the drivers; or the decision itself, when no option is chosen."""
 
 
 class Consequences(Strict):
@@ -104,8 +105,9 @@ class Decision(Strict):
     """A short statement of the problem solved and the solution chosen."""
     status: DecisionStatus
     """proposed, accepted, rejected, deprecated or superseded (superseded needs a record that supersedes it)."""
-    date: dt.date
-    """When the status last changed (ISO `YYYY-MM-DD`); `archkb supersede` sets it."""
+    date: dt.date | None = None
+    """When the status last changed (ISO `YYYY-MM-DD`); `archkb supersede` sets it. Absent only on an imported
+    record whose source gave no date that could be read (warning W011), never guessed."""
     decided: dt.date | None = None
     """When the decision was taken (accepted or rejected); absent while proposed."""
     decision_makers: list[Line] = Field(default_factory=list)

@@ -28,6 +28,17 @@ class RiskTier(str, Enum):
     unacceptable = "unacceptable"
 
 
+class LegalClassification(str, Enum):
+    """The system's classification under the EU AI Act, as counsel assessed it (separate from the internal tier)."""
+
+    prohibited = "prohibited"
+    high_risk_annex_i = "high_risk_annex_i"
+    high_risk_annex_iii = "high_risk_annex_iii"
+    transparency = "transparency"
+    minimal = "minimal"
+    not_assessed = "not_assessed"
+
+
 class DataClassification(str, Enum):
     """The most sensitive class of data the system touches."""
 
@@ -58,7 +69,11 @@ class Project(Strict):
     system_type: SystemType
     """predictive, genai or agentic."""
     risk_tier: RiskTier
-    """minimal, limited, high or unacceptable."""
+    """minimal, limited, high or unacceptable: the organisation's internal tier."""
+    legal_classification: LegalClassification = LegalClassification.not_assessed
+    """The EU AI Act classification as assessed by counsel: prohibited, high_risk_annex_i, high_risk_annex_iii,
+    transparency, minimal or not_assessed (the default). Kept apart from `risk_tier`: an internally high tier
+    can be legally minimal, and the review page shows such a mismatch."""
     data_classification: DataClassification
     """public, internal, confidential or restricted."""
     personal_data: bool
@@ -91,6 +106,11 @@ class Answer(Strict):
     """Who fixes an unmet item."""
     due: dt.date | None = None
     """When an unmet item is due to be fixed."""
+    automated: bool | None = None
+    """For ML Test Score checklists: whether the test runs automatically (one point) or by hand (half a point)."""
+    carried_from: Line | None = None
+    """The milestone this answer was carried forward from unchanged (set by `archkb review milestone`);
+    absent when the answer was given at this milestone."""
 
 
 QualifiedId = Annotated[str, StringConstraints(pattern=QUALIFIED_ID_RE.pattern, max_length=170)]

@@ -9,6 +9,7 @@ branch may already have taken the number.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import subprocess
@@ -100,6 +101,50 @@ def next_adr_id(*catalogs: Catalog) -> str:
     return f"ADR-{max(used, default=0) + 1:04d}"
 
 
+ADR_FILE_RE = re.compile(r"^ADR-(\d{4,})(?:-[^/]*)?\.yaml$")
+
+
+def remote_adr_numbers(root: str) -> dict[int, list[str]]:
+    """ADR number -> the remote-tracking branches (`refs/remotes/*`) whose decision folder holds it.
+
+    Read from file names with `git ls-tree` (records are named after their ids, E004), so an
+    open pull request's number is seen without loading its records. Empty outside a repository.
+    """
+    from archkb.core.kinds import kind
+
+    try:
+        refs = _git(root, "for-each-ref", "--format=%(refname:short) %(symref)", "refs/remotes").splitlines()
+        prefix = _git(root, "rev-parse", "--show-prefix").strip()
+    except GitError:
+        return {}
+    folder = prefix + kind("decision").folder
+    out: dict[int, list[str]] = {}
+    for line in sorted(refs):
+        name, _, symref = line.partition(" ")
+        if symref.strip() or not name:
+            continue  # origin/HEAD points at a branch that is listed anyway
+        try:
+            files = _git(root, "ls-tree", "--name-only", f"{name}:{folder}").splitlines()
+        except GitError:
+            continue  # the branch has no decision folder
+        for file in files:
+            m = ADR_FILE_RE.match(file)
+            if m:
+                out.setdefault(int(m[1]), []).append(name)
+    return out
+
+
+def next_free_adr(catalogs: list[Catalog], remote: dict[int, list[str]]) -> tuple[str, list[tuple[str, list[str]]]]:
+    """The next ADR id above every number in `catalogs` that no remote branch uses either, and the ids skipped
+    with the branches that hold them (so the author knows which open pull request took a number)."""
+    n = max((x for c in catalogs for x in adr_numbers(c)), default=0) + 1
+    skipped = []
+    while n in remote:
+        skipped.append((f"ADR-{n:04d}", sorted(remote[n])))
+        n += 1
+    return f"ADR-{n:04d}", skipped
+
+
 def _status(entry: Entry) -> str | None:
     status = getattr(entry.record, "status", None)
     return getattr(status, "value", status)
@@ -129,6 +174,47 @@ def first_difference(a: Any, b: Any, loc: tuple[Any, ...] = ()) -> tuple[Any, ..
     return loc
 
 
+def _collision(rid: str, entry: Entry, there: Entry, base: str, nxt: str) -> Problem:
+    fix = f"archkb renumber {rid} --to {nxt}" if ADR_RE.match(rid) else f"archkb renumber {rid} --to NEW-ID"
+    return error("E101", f"{rid} in {entry.path} is new here but {base} already has {rid} in {there.path}",
+                 entry.position(("id",)), hint=f"run: {fix}")
+
+
+def _transition(rid: str, before: Entry, entry: Entry) -> Problem | None:
+    s0, s1 = _status(before), _status(entry)
+    allowed = entry.kind.transitions
+    if s0 is None or s0 == s1 or s0 not in allowed or s1 in allowed[s0]:
+        return None
+    ok = ", ".join(sorted(allowed[s0])) or "nothing"
+    return error("E103", f"{rid}: status {s0} -> {s1} is not allowed ({s0} may become: {ok})",
+                 entry.position(("status",)))
+
+
+def _history_rewrite(rid: str, before: Entry, entry: Entry) -> Problem | None:
+    if entry.kind.name != "decision" or _status(before) != "accepted":
+        return None
+    a, b = _data(before), _data(entry)
+    changed = [f for f in DECISION_FIELDS if a.get(f) != b.get(f)]
+    if not changed:
+        return None
+    where = first_difference(a[changed[0]], b[changed[0]], (changed[0],)) if changed[0] in b else ()
+    return error("E102", f"{rid} is accepted; its {', '.join(changed)} changed. Decisions change by a new ADR "
+                 "that supersedes or amends it", entry.position(where),
+                 hint=f"archkb new adr \"...\" --supersedes {rid}  (or --amends {rid})")
+
+
+def _record_problems(rid: str, entry: Entry, before: Entry | None, there: Entry | None, base: str,
+                     nxt: str) -> list[Problem]:
+    if before is None and there is not None and there.path != entry.path:
+        return [_collision(rid, entry, there, base, nxt)]
+    if before is None:
+        if entry.kind.name == "decision" and _status(entry) not in ("proposed", None):
+            return [warning("W101", f"new decision {rid} starts as {_status(entry)!r}; propose it "
+                            "(status: proposed) and accept it after review", entry.position(("status",)))]
+        return []
+    return [p for p in (_transition(rid, before, entry), _history_rewrite(rid, before, entry)) if p is not None]
+
+
 def pr_problems(root: str, base: str, result: Any) -> list[Problem]:
     """The pull-request rules for the working tree at `root` against git revision `base`."""
     new: Catalog = result.catalog
@@ -138,32 +224,7 @@ def pr_problems(root: str, base: str, result: Any) -> list[Problem]:
     nxt = next_adr_id(new, tip)
     out: list[Problem] = []
     for rid, entry in sorted(new.by_id.items()):
-        before = old.by_id.get(rid)
-        there = tip.by_id.get(rid)
-        if before is None and there is not None and there.path != entry.path:
-            fix = f"archkb renumber {rid} --to {nxt}" if ADR_RE.match(rid) else f"archkb renumber {rid} --to NEW-ID"
-            out.append(error("E101", f"{rid} in {entry.path} is new here but {base} already has {rid} in "
-                             f"{there.path}", entry.position(("id",)), hint=f"run: {fix}"))
-            continue
-        if before is None:
-            if entry.kind.name == "decision" and _status(entry) not in ("proposed", None):
-                out.append(warning("W101", f"new decision {rid} starts as {_status(entry)!r}; propose it "
-                                   "(status: proposed) and accept it after review", entry.position(("status",))))
-            continue
-        s0, s1 = _status(before), _status(entry)
-        allowed = entry.kind.transitions
-        if s0 != s1 and s0 in allowed and s1 not in allowed[s0]:
-            ok = ", ".join(sorted(allowed[s0])) or "nothing"
-            out.append(error("E103", f"{rid}: status {s0} -> {s1} is not allowed ({s0} may become: {ok})",
-                             entry.position(("status",))))
-        if entry.kind.name == "decision" and s0 == "accepted":
-            a, b = _data(before), _data(entry)
-            changed = [f for f in DECISION_FIELDS if a.get(f) != b.get(f)]
-            if changed:
-                out.append(error("E102", f"{rid} is accepted; its {', '.join(changed)} changed. Decisions change "
-                                 "by a new ADR that supersedes or amends it", entry.position(first_difference(a[changed[0]], b[changed[0]], (changed[0],))
-                                                if changed[0] in b else ()),
-                                 hint=f"archkb new adr \"...\" --supersedes {rid}  (or --amends {rid})"))
+        out.extend(_record_problems(rid, entry, old.by_id.get(rid), tip.by_id.get(rid), base, nxt))
     for rid, entry in sorted(old.by_id.items()):
         if rid not in new.by_id:
             out.append(error("E104", f"{rid} was deleted; deprecate it (status: deprecated) instead so links "
@@ -206,6 +267,21 @@ class KbDiff:
         }
 
 
+def _change(rid: str, a: Entry | None, b: Entry | None) -> RecordChange | None:
+    from archkb.core.graph import title_of
+
+    if a is None and b is not None:
+        return RecordChange(rid, b.kind.name, title_of(b.record), "added", b.path, None, _status(b))
+    if b is None and a is not None:
+        return RecordChange(rid, a.kind.name, title_of(a.record), "removed", a.path, _status(a), None)
+    if a is not None and b is not None:
+        fields = changed_fields(a, b)
+        if fields or a.path != b.path:
+            return RecordChange(rid, b.kind.name, title_of(b.record), "changed", b.path, _status(a), _status(b),
+                                fields)
+    return None
+
+
 def diff(root: str, base: str, head: str | None = None, depth: int = 2) -> KbDiff:
     """Compare the KB at the merge base of `base` with `head` (a revision, or the working tree)."""
     from archkb.core.graph import impact, title_of
@@ -214,19 +290,8 @@ def diff(root: str, base: str, head: str | None = None, depth: int = 2) -> KbDif
     old = load_at(root, merge_base(root, base, head or "HEAD"))
     new = load_at(root, head) if head else load_catalog(root, use_cache=False)
     result = check_catalog(new)
-    changes: list[RecordChange] = []
-    for rid in sorted(set(old.by_id) | set(new.by_id)):
-        a, b = old.by_id.get(rid), new.by_id.get(rid)
-        if a is None and b is not None:
-            changes.append(RecordChange(rid, b.kind.name, title_of(b.record), "added", b.path,
-                                        None, _status(b)))
-        elif b is None and a is not None:
-            changes.append(RecordChange(rid, a.kind.name, title_of(a.record), "removed", a.path, _status(a), None))
-        elif a is not None and b is not None:
-            fields = changed_fields(a, b)
-            if fields or a.path != b.path:
-                changes.append(RecordChange(rid, b.kind.name, title_of(b.record), "changed", b.path,
-                                            _status(a), _status(b), fields))
+    changes = [c for rid in sorted(set(old.by_id) | set(new.by_id))
+               if (c := _change(rid, old.by_id.get(rid), new.by_id.get(rid))) is not None]
     affected: dict[str, int] = {}
     touched = {c.id for c in changes}
     for c in changes:
@@ -235,11 +300,10 @@ def diff(root: str, base: str, head: str | None = None, depth: int = 2) -> KbDif
                 affected[rid] = d
     titles = {rid: title_of(e.record) for rid, e in new.by_id.items()}
     titles.update({c.id: c.title for c in changes})
-    problems = []
-    try:
-        problems = pr_problems(root, base, result) if head is None else []
-    except GitError:
-        problems = []
+    problems: list[Problem] = []
+    if head is None:
+        # The PR rules need the base branch's tip; a diff still renders when only the merge base exists.
+        with contextlib.suppress(GitError):
+            problems = pr_problems(root, base, result)
     return KbDiff(base, head or "working tree", changes,
                   dict(sorted(affected.items(), key=lambda kv: (kv[1], kv[0]))), titles, problems, result.graph)
-

@@ -283,10 +283,10 @@ def check_crosswalks(ctx: RuleContext) -> Iterable[Problem]:
                     for k, ident in enumerate(question.maps_to[key]):
                         if ident in fw:
                             continue
-                        close = fw.suggest(ident)
+                        suggestion = fw.suggest(ident)
                         yield error("E302", f"{where}: {ident!r} is not an identifier of {key} (form: {fw.form})",
                                     entry.position((*loc, k)),
-                                    hint=f"did you mean {close!r}?" if close else None)
+                                    hint=f"did you mean {suggestion!r}?" if suggestion else None)
 
 
 # An OWASP risk id is `LLMnn` or `ASInn`; it is qualified when `:YYYY` follows. Upper case

@@ -62,6 +62,8 @@ class Item:
     improvement: str | None = None
     source_path: str = ""
     """The source record's YAML file, relative to the knowledge-base root."""
+    scoring: str = "severity"
+    """The source checklist's scoring method (`severity` or `ml-test-score`)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -133,7 +135,8 @@ def checklist_items(checklist: Any, project: Any | None, path: str = "") -> list
                 section=f"{checklist.id}/{section.id}", section_title=f"{checklist.title}: {section.title}",
                 question_id=q.id, text=q.text, severity=_value(q.severity), rationale=q.rationale,
                 evidence=tuple(q.evidence), maps_to=tuple((k, tuple(v)) for k, v in sorted(q.maps_to.items())),
-                mitigated_by=tuple(q.mitigated_by), improvement=q.improvement, source_path=path))
+                mitigated_by=tuple(q.mitigated_by), improvement=q.improvement, source_path=path,
+                scoring=_value(checklist.scoring)))
     return out
 
 
@@ -245,6 +248,8 @@ class Score:
     """Items no milestone up to this one has answered (new since the previous milestone)."""
     unknown: list[str]
     """Answer keys that are not in the assembled checklist (E201)."""
+    ml_test_scores: list[MlTestScore] = field(default_factory=list)
+    """The ML Test Score of each checklist that declares `scoring: ml-test-score`."""
 
     @property
     def totals(self) -> dict[str, int]:
@@ -266,7 +271,69 @@ class Score:
             "improved": [f.to_json() for f in self.improved],
             "regressed": [f.to_json() for f in self.regressed],
             "new": [i.qid for i in self.new], "unknown_answers": self.unknown,
+            "ml_test_score": [m.to_json() for m in self.ml_test_scores],
         }
+
+
+@dataclass
+class MlTestSection:
+    """One section's ML Test Score points: half a point per test met by hand, one per automated test met."""
+
+    key: str
+    title: str
+    tests: int
+    manual: int
+    automated: int
+
+    @property
+    def points(self) -> float:
+        return self.automated + 0.5 * self.manual
+
+
+@dataclass
+class MlTestScore:
+    """The ML Test Score of one checklist at a milestone: the lowest section's points (Breck et al., 2017)."""
+
+    checklist: str
+    sections: list[MlTestSection]
+
+    @property
+    def final(self) -> float:
+        return min((s.points for s in self.sections), default=0.0)
+
+    @property
+    def weakest(self) -> list[str]:
+        """Titles of the sections whose points are the final score."""
+        return [s.title for s in self.sections if s.points == self.final]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"checklist": self.checklist, "final": self.final, "weakest": self.weakest,
+                "sections": [{"id": s.key, "title": s.title, "tests": s.tests, "manual": s.manual,
+                              "automated": s.automated, "points": s.points} for s in self.sections]}
+
+
+def ml_test_scores(asm: Assembly, milestone: Any | None) -> list[MlTestScore]:
+    """The ML Test Score of every checklist in the assembly that declares it.
+
+    A test counts only when its answer is `met`: one point when `automated: true`, half a
+    point otherwise (a test run by hand with its results shared; an answer that does not say
+    is counted as manual, the cautious reading). Partly met, unmet, not applicable and
+    unanswered tests score nothing.
+    """
+    out: dict[str, dict[str, MlTestSection]] = {}
+    for item in asm.items:
+        if item.scoring != "ml-test-score":
+            continue
+        sec = out.setdefault(item.record_id, {}).setdefault(
+            item.section, MlTestSection(item.section, item.section_title, 0, 0, 0))
+        sec.tests += 1
+        status, answer = _status(milestone, item.qid)
+        if status == "met":
+            if answer.automated:
+                sec.automated += 1
+            else:
+                sec.manual += 1
+    return [MlTestScore(cid, list(secs.values())) for cid, secs in sorted(out.items())]
 
 
 def risk_of(severity: str, status: str) -> str | None:
@@ -276,6 +343,43 @@ def risk_of(severity: str, status: str) -> str | None:
     if severity == "medium" and status in ("not_met", "partial"):
         return "medium"
     return None
+
+
+SEVERITY_WORDS = {"high": "high-severity", "medium": "medium-severity", "low": "low-severity"}
+STATUS_WORDS = {"met": "met", "partial": "partly met", "not_met": "not met", "not_applicable": "not applicable",
+                "unanswered": "unanswered"}
+
+
+def risk_reason(severity: str, status: str) -> str:
+    """The risk rule spelled out for one item: "high-severity question, partly met: medium risk"."""
+    risk = risk_of(severity, status)
+    outcome = f"{risk} risk" if risk else ("no risk (joins the improvement plan)"
+                                          if status in ("partial", "not_met") else "no risk")
+    return f"{SEVERITY_WORDS.get(severity, severity)} question, {STATUS_WORDS.get(status, status)}: {outcome}"
+
+
+LEGAL_TIER = {"prohibited": "unacceptable", "high_risk_annex_i": "high", "high_risk_annex_iii": "high",
+              "transparency": "limited", "minimal": "minimal"}
+"""The internal risk tier each EU AI Act classification corresponds to (`not_assessed` has none)."""
+
+
+def legal_mismatch(project: Any) -> str | None:
+    """Why the internal risk tier and the legal classification disagree, in words; None when they agree."""
+    legal = _value(getattr(project, "legal_classification", "not_assessed"))
+    tier = _value(project.risk_tier)
+    if legal == "not_assessed":
+        return (f"The internal risk tier is {tier}, but the EU AI Act classification has not been assessed."
+                if tier in ("high", "unacceptable") else None)
+    if LEGAL_TIER[legal] == tier:
+        return None
+    return (f"The internal risk tier is {tier}, but the EU AI Act classification is {legal.replace('_', ' ')} "
+            f"(which corresponds to the {LEGAL_TIER[legal]} tier). Questions that apply by `legal_classification` "
+            "follow the legal view; those that apply by `risk_tier` follow the internal one.")
+
+
+def overdue(sc: Score, today: dt.date) -> list[Finding]:
+    """Improvement-plan entries (not met or partly met) whose due date has passed."""
+    return [f for f in sc.plan if f.answer is not None and f.answer.due and f.answer.due < today]
 
 
 def milestone_index(review: Any, name: str | None) -> int | None:
@@ -339,7 +443,7 @@ def score(review: Any, catalog: Catalog, milestone: str | None = None,
                              f.answer.due or dt.date.max, order[f.item.qid]))
     return Score(review.id, current.name if current else None, current.date if current else None,
                  prev.name if prev else None, list(counts.values()), high, medium, plan,
-                 improved, regressed, new, unknown)
+                 improved, regressed, new, unknown, ml_test_scores(asm, current))
 
 
 def history(review: Any, catalog: Catalog, assembly: Assembly | None = None) -> list[Score]:
@@ -348,11 +452,27 @@ def history(review: Any, catalog: Catalog, assembly: Assembly | None = None) -> 
     return [score(review, catalog, m.name, asm) for m in _unique_milestones(review)]
 
 
-def risk_summary(review: Any, catalog: Catalog) -> dict[str, Any]:
-    """One line of a review index: items, high and medium risks and unanswered items at the latest milestone."""
+def risk_summary(review: Any, catalog: Catalog, today: dt.date | None = None) -> dict[str, Any]:
+    """One line of a review index: items, high and medium risks, overdue actions and unanswered items
+    at the latest milestone."""
     sc = score(review, catalog)
     return {"milestone": sc.milestone, "date": sc.date, "items": sum(s.total for s in sc.sections),
-            "high": len(sc.high_risks), "medium": len(sc.medium_risks), "unanswered": sc.totals["unanswered"]}
+            "high": len(sc.high_risks), "medium": len(sc.medium_risks), "unanswered": sc.totals["unanswered"],
+            "overdue": len(overdue(sc, today or dt.date.today()))}
+
+
+def verdict(sc: Score, today: dt.date) -> str:
+    """The one-line verdict of a milestone: "2 high risks open, 1 action overdue"."""
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+    late = len(overdue(sc, today))
+    parts = [f"{n(len(sc.high_risks), 'high risk')} open", f"{n(len(sc.medium_risks), 'medium risk')} open"]
+    if late:
+        parts.append(f"{n(late, 'action')} overdue")
+    unanswered = sc.totals["unanswered"]
+    if unanswered:
+        parts.append(f"{n(unanswered, 'item')} unanswered")
+    return ", ".join(parts)
 
 
 def _unique_milestones(review: Any) -> list[Any]:
@@ -370,7 +490,8 @@ def _unique_milestones(review: Any) -> list[Any]:
 
 def check_review_answers(ctx: RuleContext) -> Iterable[Problem]:
     """E201 answer to an item not in the assembled checklist; E202 not_applicable without a reason;
-    E203 two milestones with one name; W201 not-met item past its due date; W202 new questions."""
+    E203 two milestones with one name; W201 not-met item past its due date; W202 new questions;
+    W203 an earlier answer missing from the latest milestone; W204 a high risk without owner or due date."""
     catalog = ctx.catalog
     for review in catalog.records("review"):
         entry = ctx.entry(review.id)
@@ -403,6 +524,7 @@ def check_review_answers(ctx: RuleContext) -> Iterable[Problem]:
                 yield warning("W201", f"milestones[{last_i}] ({last.name}): {qid} is not met and was due "
                               f"{answer.due.isoformat()}", entry.position(("milestones", last_i, "answers", qid, "due")),
                               hint="record progress at a new milestone, or agree a new due date")
+        yield from carry_and_owner_warnings(review, entry, known)
         answered: set[str] = set()
         for m in review.milestones:
             answered.update(m.answers)
@@ -413,6 +535,34 @@ def check_review_answers(ctx: RuleContext) -> Iterable[Problem]:
                           f"milestone (new since {last.name!r}): {shown}",
                           entry.position(("milestones", last_i, "name")),
                           hint=f"answer them at the next milestone (archkb review checklist {review.id})")
+
+
+def carry_and_owner_warnings(review: Any, entry: Any, known: dict[str, Item]) -> Iterable[Problem]:
+    """W203 an item answered earlier but missing from the latest milestone (answers are snapshots, so it
+    silently became unanswered); W204 a high-severity item not met at the latest milestone without owner or date."""
+    last_i = len(review.milestones) - 1
+    last = review.milestones[last_i]
+    earlier: dict[str, tuple[str, str]] = {}
+    for m in review.milestones[:last_i]:
+        for qid, answer in m.answers.items():
+            earlier[qid] = (m.name, _value(answer.status))
+    for qid in sorted(earlier):
+        if qid in known and qid not in last.answers:
+            name, status = earlier[qid]
+            yield warning("W203", f"milestones[{last_i}] ({last.name}): {qid} was answered at {name!r} "
+                          f"({status.replace('_', ' ')}) but is missing here",
+                          entry.position(("milestones", last_i, "answers"), key=True),
+                          hint=f"carry answers forward: archkb review milestone {review.id} NAME --date D "
+                          "(or answer it again)")
+    for qid, answer in sorted(last.answers.items()):
+        item = known.get(qid)
+        if item is None or item.severity != "high" or _value(answer.status) != "not_met":
+            continue
+        lacking = [w for w, v in (("an owner", answer.owner), ("a due date", answer.due)) if not v]
+        if lacking:
+            yield warning("W204", f"milestones[{last_i}] ({last.name}): {qid} is a high risk without "
+                          f"{' or '.join(lacking)}", entry.position(("milestones", last_i, "answers", qid), key=True),
+                          hint=f"archkb review answer {review.id} {qid} --status not_met --owner WHO --due YYYY-MM-DD")
 
 
 def _hint_unknown(qid: str, asm: Assembly, catalog: Catalog) -> str | None:

@@ -19,11 +19,12 @@ from archkb.reviews.frameworks import crosswalk_rules
 from archkb.reviews.review import review_rules
 from archkb.rules.core import RULES, Rule, RuleContext
 from archkb.rules.coverage import coverage_rules
+from archkb.rules.textlinks import text_link_rules
 
 
 def rule_sets() -> list[Rule]:
-    """Every rule `archkb check` runs, in order: core, reviews, crosswalks, duty coverage."""
-    return [*RULES, *review_rules, *crosswalk_rules, *coverage_rules]
+    """Every rule `archkb check` runs, in order: core, links in record text, reviews, crosswalks, duty coverage."""
+    return [*RULES, *text_link_rules, *review_rules, *crosswalk_rules, *coverage_rules]
 
 
 @dataclass

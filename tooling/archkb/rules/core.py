@@ -123,7 +123,7 @@ def check_record_internals(ctx: RuleContext) -> Iterable[Problem]:
     """E018 outcome names no option; E020 inner ids used twice; E021 flows to unknown components."""
     for entry in ctx.catalog.by_id.values():
         rec, kind = entry.record, entry.kind.name
-        if kind == "decision" and rec.outcome is not None and rec.options:
+        if kind == "decision" and rec.outcome is not None and rec.outcome.chosen is not None and rec.options:
             titles = [o.title for o in rec.options]
             if rec.outcome.chosen not in titles:
                 yield error("E018", f"outcome.chosen {rec.outcome.chosen!r} is not the title of an option",
@@ -154,7 +154,7 @@ def _dupes(entry: Entry, what: str, items: list[tuple[tuple[Any, ...], str]]) ->
 
 
 def check_freshness(ctx: RuleContext) -> Iterable[Problem]:
-    """W002 review_by passed; W003 proposed longer than the threshold."""
+    """W002 review_by passed; W003 proposed longer than the threshold; W011 no date at all."""
     limit = ctx.catalog.config.proposed_max_days
     for rec in ctx.catalog.records("decision"):
         entry = ctx.entry(rec.id)
@@ -162,7 +162,10 @@ def check_freshness(ctx: RuleContext) -> Iterable[Problem]:
         if rec.review_by is not None and rec.review_by < ctx.today and status in ("accepted", "proposed"):
             yield warning("W002", f"review_by {rec.review_by.isoformat()} has passed", entry.position(("review_by",)),
                           hint="revisit the decision: confirm it with a new review_by date, or supersede it")
-        if status == "proposed":
+        if rec.date is None:
+            yield warning("W011", f"{rec.id} has no date: add when its status last changed", entry.position(("status",)),
+                          hint="provenance.original_date shows what the imported source said, if anything")
+        elif status == "proposed":
             days = (ctx.today - rec.date).days
             if days > limit:
                 yield warning("W003", f"proposed since {rec.date.isoformat()} ({days} days; threshold {limit})",

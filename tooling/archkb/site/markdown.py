@@ -8,6 +8,7 @@ HTML blocks, so no record can add markup to the site.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
 from collections import defaultdict
 from collections.abc import Iterable
@@ -18,6 +19,7 @@ from urllib.parse import quote, urljoin
 import networkx as nx
 import yaml
 
+from archkb.core import kinds
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
 from archkb.core.problems import escape_controls
@@ -224,11 +226,11 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     uri = ctx.uri(rec.id)
     heading = f"{rec.id}: {rec.title}"
     meta = _record_meta(ctx, rec.id, "decision", source, heading, status=rec.status.value, tags=rec.tags,
-                        extra={"date": rec.date.isoformat(), "category": ctx.category_title(rec.category)})
+                        extra={"date": date_text(rec.date), "category": ctx.category_title(rec.category)})
     rows = [
         ["Status", f"**{rec.status.value}**"],
         *([["Decided", rec.decided.isoformat()]] if rec.decided else []),
-        ["Status changed", rec.date.isoformat()],
+        ["Status changed", date_text(rec.date)],
         ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('decision', rec.category))})"],
     ]
     if rec.tags:
@@ -252,23 +254,35 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
             if values:
                 body += f"**{name}**\n\n" + _bullets(values)
         opts.append(f"### {md_text(opt.title)}{mark}\n\n{body}")
-    parts.append(_section("Considered options", "".join(opts)))
-    if rec.outcome:
+    # Verbatim sections that carry a standard part's text (an import's prose consequences, the prose before
+    # its options) are shown in that part, in the source's order, not after everything else.
+    inline = {"considered options": "", "consequences": ""}
+    extras = []
+    for extra in rec.sections:
+        key = extra.title.strip().lower()
+        if key in inline:
+            inline[key] += block_markdown(extra.body) + "\n\n"
+        else:
+            extras.append(extra)
+    parts.append(_section("Considered options", inline["considered options"] + "".join(opts)))
+    if rec.outcome and rec.outcome.chosen:
         parts.append(_section("Decision outcome", f"Chosen option: **{md_text(rec.outcome.chosen)}**\n\n"
                               + block_markdown(rec.outcome.rationale) + "\n\n"))
+    elif rec.outcome:
+        parts.append(_section("Decision", block_markdown(rec.outcome.rationale) + "\n\n"))
     cons = ""
     for name, values in (("Positive", rec.consequences.positive), ("Negative", rec.consequences.negative),
                          ("Neutral", rec.consequences.neutral)):
         if values:
             cons += f"**{name}**\n\n" + _bullets(values)
-    parts.append(_section("Consequences", cons))
+    parts.append(_section("Consequences", cons + inline["consequences"]))
     if rec.confirmation:
         parts.append(_section("Confirmation", block_markdown(rec.confirmation) + "\n\n"))
     parts.append(_section("Risks", _table(
         ["Risk", "Likelihood", "Impact", "Mitigation"],
         [[inline_markdown(r.description), r.likelihood.value, r.impact.value,
           inline_markdown(r.mitigation) if r.mitigation else ""] for r in rec.risks])))
-    for extra in rec.sections:
+    for extra in extras:
         parts.append(_section(md_text(extra.title), block_markdown(extra.body) + "\n\n"))
     parts.append(sources_section(rec.sources))
     parts.append(_links_and_backlinks(ctx, rec.id, uri))
@@ -390,8 +404,10 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
 
 
 def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = None,
-                details: str | None = None) -> str:
-    """The page of one review: the project profile, what it uses, its milestones, then the scorecard."""
+                details: Any = None) -> str:
+    """The page of one review, for a board meeting: the summary first (verdict, open risks, change since the
+    previous milestone), the scorecard chart, every item with its evidence and notes, the folded plan and
+    history, then the profile and scope, and the diagram last. `details` is a `review_md.Board`."""
     uri = ctx.uri(rec.id)
     title = rec.title or rec.project.name
     last = rec.milestones[-1] if rec.milestones else None
@@ -399,26 +415,35 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
                         extra={"milestone": last.name if last else None,
                                "date": last.date.isoformat() if last else None})
     p = rec.project
+    parts = [front_matter(meta), f"# {md_text(title)}\n\n"]
+    if details is not None:
+        parts += [f"## Summary\n\n{details.summary}", f"## Scorecard\n\n{details.scorecard}",
+                  f"## Items\n\n{details.items}", f"## Improvement plan\n\n{details.plan}"]
+    legal = getattr(p, "legal_classification", None)
     rows = [["Project", md_text(p.name)], ["Owner", md_text(p.owner)], ["System type", p.system_type.value],
-            ["Risk tier", p.risk_tier.value], ["Data classification", p.data_classification.value],
+            ["Risk tier (internal)", p.risk_tier.value],
+            ["Legal classification (EU AI Act)", legal.value.replace("_", " ") if legal else "not assessed"],
+            ["Data classification", p.data_classification.value],
             ["Personal data", "yes" if p.personal_data else "no"], ["Deployment", p.deployment.value.replace("_", "-")]]
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags)])
     rows.append(["Source", code_text(source)])
-    parts = [front_matter(meta), f"# {md_text(title)}\n\n", _table(["Profile", "Value"], rows),
-             block_markdown(p.description) + "\n\n"]
+    parts += ["## Profile\n\n", _table(["Profile", "Value"], rows), block_markdown(p.description) + "\n\n"]
     for name, ids in (("Patterns used", rec.patterns), ("Decisions adopted", rec.decisions),
                       ("Checklists", rec.checklists)):
-        parts.append(_section(name, "\n".join(f"- {ctx.link(uri, i)}" for i in ids) + "\n\n" if ids else ""))
+        if ids:
+            parts.append(f"**{name}** ({len(ids)}): " + ", ".join(ctx.link(uri, i, i) for i in ids) + "\n\n")
     ms_rows = [[md_text(m.name), m.date.isoformat(), ", ".join(md_text(r) for r in m.reviewers), str(len(m.answers))]
                for m in rec.milestones]
     parts.append(_section("Milestones", _table(["Milestone", "Date", "Reviewers", "Answers"], ms_rows)))
     for m in rec.milestones:
         if m.summary:
             parts.append(_section(f"{md_text(m.name)} ({m.date.isoformat()})", block_markdown(m.summary) + "\n\n", 3))
-    if details:
-        parts.append(details.rstrip() + "\n\n")
-    parts.append(_links_and_backlinks(ctx, rec.id, uri))
+    if details is not None and details.history:
+        parts.append(f"### History\n\n{details.history}")
+    from archkb.site.review_md import links_section
+
+    parts.append(links_section(ctx, rec.id, uri))
     parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
     return "".join(parts)
 
@@ -436,7 +461,7 @@ def _index_meta(title: str) -> str:
 
 
 def _decision_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
-    return [[ctx.link(uri, r.id, r.id), md_text(r.title), r.status.value, r.date.isoformat(), _tags(r.tags)]
+    return [[ctx.link(uri, r.id, r.id), md_text(r.title), r.status.value, date_text(r.date), _tags(r.tags)]
             for r in recs]
 
 
@@ -446,8 +471,14 @@ FILTER_BOX = ('<input type="search" class="archkb-filter" placeholder="Filter by
               'aria-label="Filter the table">\n\n')
 
 
+def date_text(date: Any) -> str:
+    """An ISO date, or "undated" for an imported decision whose source gave none (never a guessed date)."""
+    return date.isoformat() if date is not None else "undated"
+
+
 def newest_first(recs: Iterable[Any]) -> list[Any]:
-    return sorted(recs, key=lambda r: (r.date, r.id), reverse=True)
+    """Newest first; undated decisions last."""
+    return sorted(recs, key=lambda r: (r.date is not None, r.date or dt.date.min, r.id), reverse=True)
 
 
 def decision_log(ctx: PageContext) -> str:
@@ -472,7 +503,7 @@ def decisions_by_status(ctx: PageContext) -> str:
         if group:
             parts.append(f"## {status.capitalize()} ({len(group)})\n\n")
             parts.append(_table(["Id", "Title", "Date", "Tags"],
-                                [[ctx.link(uri, r.id, r.id), md_text(r.title), r.date.isoformat(), _tags(r.tags)]
+                                [[ctx.link(uri, r.id, r.id), md_text(r.title), date_text(r.date), _tags(r.tags)]
                                  for r in group]))
     return "".join(parts)
 
@@ -483,10 +514,10 @@ def decisions_timeline(ctx: PageContext) -> str:
     parts = [_index_meta("Decision timeline"), "# Decision timeline\n\n"]
     by_year: dict[int, list[Any]] = defaultdict(list)
     for r in recs:
-        by_year[r.date.year].append(r)
+        by_year[r.date.year if r.date else 0].append(r)
     for year in sorted(by_year, reverse=True):
-        parts.append(f"## {year}\n\n")
-        parts.extend(f"- {r.date.isoformat()} — {ctx.link(uri, r.id)} ({r.status.value})\n" for r in by_year[year])
+        parts.append(f"## {year or 'Undated'}\n\n")
+        parts.extend(f"- {date_text(r.date)} — {ctx.link(uri, r.id)} ({r.status.value})\n" for r in by_year[year])
         parts.append("\n")
     return "".join(parts)
 
@@ -544,15 +575,25 @@ def checklist_index(ctx: PageContext) -> str:
 
 
 def review_index(ctx: PageContext) -> str:
+    """Every review with its risk counts at the latest milestone (high, medium, overdue actions)."""
+    from archkb.reviews.review import risk_summary
+    from archkb.site.review_md import today_for_pages
+
     uri = "reviews/index.md"
+    today = today_for_pages()
     rows = []
     for r in ctx.catalog.records("review"):
         last = r.milestones[-1] if r.milestones else None
+        risks = risk_summary(r, ctx.catalog, today)
         rows.append([ctx.link(uri, r.id, r.title or r.project.name), md_text(r.project.owner),
                      r.project.system_type.value, r.project.risk_tier.value,
-                     f"{md_text(last.name)} ({last.date.isoformat()})" if last else "not yet reviewed"])
+                     f"{md_text(last.name)} ({last.date.isoformat()})" if last else "not yet reviewed",
+                     str(risks["high"]), str(risks["medium"]), str(risks["overdue"])])
     return (_index_meta("Reviews") + "# Reviews\n\n"
-            + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone"], rows))
+            + "Risk counts at each review's latest milestone. Every open risk, with the decisions' own risks, is in "
+            + f"the [risk register]({rel(uri, 'reviews/risks.md')}).\n\n"
+            + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone", "High risks", "Medium risks",
+                      "Overdue actions"], rows))
 
 
 def tags_page() -> str:
@@ -566,22 +607,27 @@ def home_summary(ctx: PageContext, from_uri: str = "index.md", latest: int = 10)
     by_status = defaultdict(int)
     for r in decisions:
         by_status[r.status.value] += 1
-    link = lambda target: rel(from_uri, target)  # noqa: E731
+    def link(label: str, kind: str) -> str:
+        # Index pages of kinds without records and without categories are not generated (a new KB has none).
+        if not cat.records(kind) and not kinds.kind(kind).by_category:
+            return label
+        return f"[{label}]({rel(from_uri, kinds.kind(kind).site_folder + '/index.md')})"
+
     rows = [
-        [f"[Decisions]({link('decisions/index.md')})", str(len(decisions)),
+        [link("Decisions", "decision"), str(len(decisions)),
          ", ".join(f"{by_status[s]} {s}" for s in DECISION_STATUSES if by_status[s])],
-        [f"[Patterns]({link('patterns/index.md')})", str(len(cat.records("pattern"))),
+        [link("Patterns", "pattern"), str(len(cat.records("pattern"))),
          f"{len({p.category for p in cat.records('pattern')})} categories"],
-        [f"[Checklists]({link('checklists/index.md')})", str(len(cat.records("checklist"))),
+        [link("Checklists", "checklist"), str(len(cat.records("checklist"))),
          f"{sum(len(s.questions) for c in cat.records('checklist') for s in c.sections)} questions"],
-        [f"[Reviews]({link('reviews/index.md')})", str(len(cat.records("review"))), ""],
+        [link("Reviews", "review"), str(len(cat.records("review"))), ""],
     ]
     text = _table(["Records", "Count", ""], rows)
     recent = newest_first(decisions)[:latest]
     if recent:
         text += "## Latest decisions\n\n" + _table(
             ["Date", "Decision", "Status"],
-            [[r.date.isoformat(), ctx.link(from_uri, r.id), r.status.value] for r in recent])
+            [[date_text(r.date), ctx.link(from_uri, r.id), r.status.value] for r in recent])
     return text
 
 

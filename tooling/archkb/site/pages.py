@@ -14,7 +14,7 @@ from typing import Any
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
 from archkb.site import markdown as md
-from archkb.site import review_md
+from archkb.site import review_md, risk_register
 
 LinkFor = Callable[[str], str]
 
@@ -49,8 +49,11 @@ def _checklist(ctx: md.PageContext, rec: Any, source: str, parts: PageParts) -> 
 
 
 def _review(ctx: md.PageContext, rec: Any, source: str, parts: PageParts) -> str:
-    details = review_md.review_page_sections(rec, parts.catalog, parts.link_for) if parts.catalog and parts.link_for \
-        else None
+    page = ctx.uri(rec.id)
+
+    def href_for(rid: str) -> str | None:  # raw HTML is not rewritten by MkDocs: give published URLs
+        return ctx.href(page, ctx.uri(rid)) if rid in ctx.graph else None
+    details = review_md.board(rec, parts.catalog, href_for) if parts.catalog else None
     return md.review_page(ctx, rec, source, parts.neighbourhood, details)
 
 
@@ -70,7 +73,8 @@ PAGES: dict[str, KindPages] = {
         lambda ctx, legend: md.principle_index(ctx),
     ),
     "checklist": KindPages(_checklist, lambda ctx, legend: md.checklist_index(ctx)),
-    "review": KindPages(_review, lambda ctx, legend: md.review_index(ctx)),
+    "review": KindPages(_review, lambda ctx, legend: md.review_index(ctx),
+                        (("reviews/risks.md", "Risk register", risk_register.risk_register),)),
 }
 
 if set(PAGES) != set(KINDS):

@@ -22,6 +22,7 @@ from archkb.rules import CheckResult
 from archkb.site import markdown as md
 from archkb.site.dot import legend_dot, pattern_component_dot, record_graph_dot
 from archkb.site.pages import PageParts, pages_of
+from archkb.site.reflinks import record_links
 from archkb.site.sanitize import md_text
 from archkb.site.svg import RenderStats, render_many
 
@@ -50,6 +51,8 @@ class SiteOptions:
     """`repo_url` joined with `edit_uri`: edit links of record pages open their YAML there."""
     docs_to_root: str = ".."
     """The KB root as seen from the docs folder (edit links are relative to the docs folder)."""
+    root_to_docs: str = "docs"
+    """The docs folder as seen from the KB root (record text linking to files there links to their published copy)."""
     neighbourhood_max: int = 25
     """A record's diagram shows two hops while that stays within this many records, else one."""
     neighbourhood_cap: int = 40
@@ -70,6 +73,8 @@ class SitePlan:
     context: md.PageContext = field(repr=False)
     assets: list[GeneratedPage] = field(default_factory=list)
     """Static files to publish beside the pages (the diagrams' SVG files)."""
+    unpublished_links: list[tuple[str, str]] = field(default_factory=list)
+    """(record file, link) for relative links in record text that point at nothing the site publishes."""
 
     def page(self, uri: str) -> GeneratedPage:
         return next(p for p in self.pages if p.uri == uri)
@@ -214,13 +219,17 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     diagrams.draw(stats)
 
     pages: list[GeneratedPage] = []
+    unpublished: list[tuple[str, str]] = []
+    record_files = {e.path.replace("\\", "/"): e.record.id for e in entries}
     for entry in entries:
         rec, rid, kind = entry.record, entry.record.id, entry.kind.name
         hood = diagrams.get(f"n:{rid}")
         if hood and notes[rid]:
             hood = hood.rstrip() + f'\n<p class="archkb-note">{notes[rid]} more linked records are not drawn.</p>'
         parts = PageParts(hood, diagrams.get(f"c:{rid}"), catalog, _md_link_for(ctx, ctx.uri(rid)))
-        pages.append(GeneratedPage(ctx.uri(rid), pages_of(kind).record(ctx, rec, entry.path, parts), entry.path))
+        with record_links(ctx, ctx.uri(rid), entry.path, options.root_to_docs, record_files) as broken:
+            pages.append(GeneratedPage(ctx.uri(rid), pages_of(kind).record(ctx, rec, entry.path, parts), entry.path))
+        unpublished.extend((entry.path, url) for url in broken)
     for k in KINDS.values():
         if not catalog.records(k.name) and not k.by_category:
             continue
@@ -237,7 +246,7 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     _refuse_collisions(pages, options.use_directory_urls)
     # Record ids are checked against their pattern, so asset paths cannot escape diagrams/.
     nav = _nav(ctx, catalog, groups, options)
-    return SitePlan(pages, nav, stats, ctx, diagrams.assets())
+    return SitePlan(pages, nav, stats, ctx, diagrams.assets(), unpublished)
 
 
 def _md_link_for(ctx: md.PageContext, page_uri: str) -> Callable[[str], str]:
@@ -281,7 +290,7 @@ def _nav(ctx: md.PageContext, catalog: Catalog, groups: dict[str, dict[Any, list
         for cid in sorted(groups.get(k.name, {}), key=cat_key):
             recs = sorted(groups[k.name][cid], key=lambda r: r.id)
             children: list[Any] = [md.category_uri(k.name, cid)]
-            dated = all(hasattr(r, "date") for r in recs)
+            dated = all(getattr(r, "date", None) is not None for r in recs)
             if dated and len(recs) > options.year_split:
                 years: dict[int, list[str]] = defaultdict(list)
                 for r in recs:

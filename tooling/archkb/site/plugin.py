@@ -40,6 +40,11 @@ from archkb.site.sanitize import code_text, md_text
 
 log = get_plugin_logger(__name__)
 
+THEME_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "theme")
+"""The page templates (record header, status badge, banners, edit line) and assets the site relies on."""
+THEME_CSS = "assets/archkb/archkb.css"
+THEME_JS = "assets/archkb/archkb.js"
+
 
 class KbPluginConfig(base.Config):
     """Settings of the `archkb` plugin in `mkdocs.yml`."""
@@ -67,6 +72,23 @@ def today() -> dt.date:
     return dt.date.fromisoformat(override) if override else dt.date.today()
 
 
+def register_theme(config: MkDocsConfig) -> None:
+    """Put the package's templates after the project's own `custom_dir` (which still overrides them) and before
+    the theme's, and add the stylesheet and script, so `theme: material` alone gives the full look."""
+    if config.theme.name != "material":
+        log.warning(f"theme {config.theme.name!r}: the record header, status badge and superseded banner are "
+                    "templates for theme: material; record pages will show the record without them")
+    dirs = config.theme.dirs
+    if THEME_DIR not in dirs:
+        custom = config.theme.custom_dir
+        at = dirs.index(custom) + 1 if custom in dirs else 0
+        dirs.insert(at, THEME_DIR)
+    if THEME_CSS not in config.extra_css:
+        config.extra_css.append(THEME_CSS)
+    if all(str(script) != THEME_JS for script in config.extra_javascript):
+        config.extra_javascript.append(THEME_JS)
+
+
 class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
     """Publishes an archkb knowledge base: one page per record, index pages, diagrams, navigation."""
 
@@ -84,6 +106,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
         self.plan = None
         self.result = None
         self.root = self.config.root or os.path.dirname(os.path.abspath(config.config_file_path or "mkdocs.yml"))
+        if self.config.enabled:
+            register_theme(config)
         return config
 
     def _fail(self) -> bool:
@@ -125,6 +149,9 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             self.plan = plan_site(result, self.site_options(config))
         except ArchkbError as exc:
             raise PluginError(f"archkb: {exc}") from exc
+        for source, url in self.plan.unpublished_links:
+            # A warning, so `mkdocs build --strict` fails on it like on any other broken link (archkb check: W010).
+            log.warning(f"{source}: the link {url!r} in the record's text points at nothing the site publishes")
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
         pages = list(self.plan.pages)
         if errors:  # not failing (serve, or fail_on_invalid: false): invalid records get a page with their problems
@@ -162,6 +189,7 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             workers=self.config.workers or None,
             edit_base=edit_base,
             docs_to_root=os.path.relpath(self.root, config.docs_dir).replace(os.sep, "/"),
+            root_to_docs=os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/"),
         )
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -349,14 +377,23 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
         if user_nav is None and config.nav is not None:
             exported["nav"] = config.nav
         theme = raw.get("theme")
-        if isinstance(theme, dict) and theme.get("custom_dir"):
+        theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
+        name = "overrides"
+        shutil.copytree(THEME_DIR, os.path.join(tmp, name))
+        if theme.get("custom_dir"):
             src = os.path.join(os.path.dirname(os.path.abspath(config_file)), theme["custom_dir"])
-            name = os.path.basename(os.path.normpath(theme["custom_dir"]))
+            name = os.path.basename(os.path.normpath(theme["custom_dir"])) or name
             links = symlinks_under(os.path.dirname(src), os.path.basename(src))
             if links:
                 raise RefusedWrite(f"refusing to export symlinks in the theme's custom_dir: {', '.join(links[:10])}")
-            shutil.copytree(src, os.path.join(tmp, name))
-            exported["theme"] = {**theme, "custom_dir": name}
+            if name != "overrides":
+                os.replace(os.path.join(tmp, "overrides"), os.path.join(tmp, name))
+            shutil.copytree(src, os.path.join(tmp, name), dirs_exist_ok=True)
+        exported["theme"] = {**theme, "custom_dir": name}
+        exported["extra_css"] = [*(raw.get("extra_css") or []), *([] if THEME_CSS in (raw.get("extra_css") or [])
+                                                                    else [THEME_CSS])]
+        exported["extra_javascript"] = [*(raw.get("extra_javascript") or []),
+                                        *([] if THEME_JS in (raw.get("extra_javascript") or []) else [THEME_JS])]
         with open(os.path.join(tmp, "mkdocs.yml"), "w", encoding="utf-8") as fh:
             fh.write("# Written by `archkb export-site`: the knowledge base's pages as a plain MkDocs project.\n")
             yaml.safe_dump(exported, fh, sort_keys=False, allow_unicode=True, width=1000)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import html
 import re
 import threading
+from collections.abc import Callable
+from contextvars import ContextVar
 from html.parser import HTMLParser
 from urllib.parse import quote
 
@@ -86,6 +88,10 @@ def code_text(text: str) -> str:
     return "<code>" + html.escape(escape_controls(text), quote=True).replace("|", "&#124;") + "</code>"
 
 
+URL_RESOLVER: ContextVar[Callable[[str], str] | None] = ContextVar("archkb_url_resolver", default=None)
+"""While a record page is rendered: turns relative links in its text into published URLs (`site.reflinks`)."""
+
+
 class _Sanitizer(HTMLParser):
     """Rebuilds HTML from allowed tags and attributes only; all text is re-escaped."""
 
@@ -115,7 +121,8 @@ class _Sanitizer(HTMLParser):
                 url = safe_url(value)
                 if url is None:
                     continue
-                value = url
+                resolver = URL_RESOLVER.get()
+                value = resolver(url) if resolver is not None else url
             elif name == "start" and not value.isdigit():
                 continue
             elif name == "align" and value not in _ALIGN:
