@@ -182,3 +182,21 @@ def test_import_reads_mkdocs_yml_without_running_tags(tmp_path: object) -> None:
         fh.write(f"site_name: x\nextra: !!python/object/apply:os.system ['touch {marker}']\n")
     main(["import", NYGARD, "-C", kb, "--dry-run"])
     assert not os.path.exists(marker)
+
+
+def test_import_never_copies_a_symlinked_image(tmp_path: object, capsys: pytest.CaptureFixture[str]) -> None:
+    src = os.path.join(str(tmp_path), "src")
+    kb = os.path.join(str(tmp_path), "kb")
+    os.makedirs(src)
+    os.makedirs(kb)
+    secret = os.path.join(str(tmp_path), "secret.txt")
+    with open(secret, "w", encoding="utf-8") as fh:
+        fh.write("SECRET-OUTSIDE")
+    with open(os.path.join(src, "0001-use-kafka.md"), "w", encoding="utf-8") as fh:
+        fh.write("# 1. Use Kafka\n\n## Status\n\nAccepted\n\n## Context\n\nSee ![the diagram](diagram.png).\n\n"
+                 "## Decision\n\nKafka.\n\n## Consequences\n\nOps work.\n")
+    os.symlink(secret, os.path.join(src, "diagram.png"))
+    assert main(["import", src, "-C", kb]) == 1
+    assert "symlink" in capsys.readouterr().err
+    leaked = [os.path.join(d, n) for d, _, names in os.walk(kb) for n in names]
+    assert not any("SECRET-OUTSIDE" in open(p, encoding="utf-8", errors="replace").read() for p in leaked)

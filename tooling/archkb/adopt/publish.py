@@ -18,7 +18,7 @@ from archkb.adopt.references import ReferenceResult, resolve_references
 from archkb.adopt.writer import record_yaml, slug
 from archkb.core.errors import InvalidInput
 from archkb.core.mkdocs_yml import load_inert
-from archkb.core.trusted import Untrusted, read_regular
+from archkb.core.trusted import Untrusted, read_inside, read_regular
 
 
 @dataclass
@@ -75,6 +75,16 @@ def exclude_entry(root: str, src: str) -> tuple[str | None, str | None]:
             f"exclude_docs: |\n  {pattern}\n"), None
 
 
+def _read_image(src: str, source: str) -> bytes:
+    """An image's bytes: inside the source folder every folder on the way is checked too (no symlinked folder)."""
+    limit = 64 * 1024 * 1024
+    base, full = os.path.realpath(src), os.path.abspath(source)
+    rel = os.path.relpath(full, os.path.abspath(src))
+    if not rel.startswith(".."):
+        return read_inside(base, rel.replace(os.sep, "/"), limit)
+    return read_regular(full, limit)
+
+
 def plan_import(result: ImportResult, src: str, *, root: str, out: str, schema_dir: str,
                 source_url: str | None = None) -> ImportPlan:
     """The files one import writes under `root`: records in `out`, images under the docs folder's `assets/`."""
@@ -90,7 +100,7 @@ def plan_import(result: ImportResult, src: str, *, root: str, out: str, schema_d
         plan.create[posixpath.join(out_rel, f"{rid}-{slug(rec['title'])}.yaml")] = record_yaml(rec, schema_dir)
     for source, dest in sorted(plan.references.images.items()):
         try:  # the reading policy: a symlinked "image" would publish the file it points at
-            plan.create[dest] = read_regular(source, 64 * 1024 * 1024)
+            plan.create[dest] = _read_image(src, source)
         except Untrusted as exc:
             raise InvalidInput(f"not importing the image {source}: it {exc.reason}") from exc
         except OSError as exc:
