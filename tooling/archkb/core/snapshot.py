@@ -18,7 +18,7 @@ from archkb import __version__
 from archkb.core.kinds import RECORD_FOLDERS
 from archkb.core.mkdocs_yml import publish_symlink_warnings
 from archkb.core.problems import Position, Problem, error, warning
-from archkb.core.trusted import Untrusted, describe, read_inside, read_regular, refusal
+from archkb.core.trusted import Untrusted, describe, read_regular, refusal
 
 CONFIG_FILE = "archkb.yaml"
 MAX_FILE_BYTES = 1024 * 1024
@@ -48,15 +48,20 @@ def discover(root: str) -> tuple[list[tuple[str, str]], list[Problem]]:
             problems.append(_refused(folder, f"is {describe(st.st_mode)}, not a folder of records"))
             continue
         try:
-            names = sorted(os.listdir(base))
+            with os.scandir(base) as it:  # d_type from the listing: no stat per file
+                listed = sorted((e.name, e) for e in it)
         except OSError as exc:
             problems.append(_refused(folder, f"cannot be listed: {exc.strerror}"))
             continue
-        for name in names:
+        for name, dirent in listed:
             rel = f"{folder}/{name}"
             if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
-            why = refusal(os.path.join(base, name))
+            try:
+                regular = dirent.is_file(follow_symlinks=False)
+            except OSError:
+                regular = False
+            why = None if regular else (refusal(os.path.join(base, name)) or "is not a regular file")
             if why is not None:
                 problems.append(_refused(rel, why))
             elif name.endswith(".yaml"):
@@ -115,7 +120,8 @@ def snapshot(root: str) -> Snapshot:
     for kind, rel in files:
         raw: bytes | None
         try:
-            raw = read_inside(root, rel, MAX_FILE_BYTES)
+            # discover checked the record folder itself; O_NOFOLLOW and fstat check the file
+            raw = read_regular(os.path.join(root, rel), MAX_FILE_BYTES)
         except Untrusted as exc:  # changed since it was listed
             problems.append(_refused(rel, exc.reason))
             continue
