@@ -149,3 +149,22 @@ def test_ids_that_would_publish_over_a_generated_page_are_refused(tmp_path: obje
         fh.write(text.replace(f"id: {old_id}", f"id: {rid}", 1))
     problems = [p for p in load_catalog(kb, use_cache=False).all_problems() if p.position.path == f"reviews/{rid}.yaml"]
     assert [p.code for p in problems] == ["E016"] and "reserved" in problems[0].message
+
+
+def test_unlistable_folder_is_a_coded_error_even_as_root(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    from archkb.core import snapshot
+
+    kb = _copy(tmp_path)
+    real = os.scandir
+
+    def denied(path: str) -> object:
+        if str(path).endswith("checklists"):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real(path)
+
+    monkeypatch.setattr(snapshot.os, "scandir", denied)
+    problems = load_catalog(kb, use_cache=False).all_problems()
+    assert [(p.code, p.position.path) for p in problems if p.code == "E023"] == [("E023", "checklists")]
+    assert "Permission denied" in next(p.message for p in problems if p.code == "E023")
