@@ -122,3 +122,12 @@ def test_set_status_and_add_link_edge_cases() -> None:
     assert add_link("id: X", "amends", "ADR-0001") == "id: X\nlinks:\n  - {type: amends, target: ADR-0001}\n"
     with pytest.raises(ArchkbError):
         add_link("links: [{type: amends, target: ADR-0002}]\n", "amends", "ADR-0001")
+
+
+def test_supersede_dates_the_status_change(tmp_path: Path) -> None:
+    import datetime as dt
+
+    root = _kb(tmp_path)
+    apply(plan_supersede(load_catalog(str(root), use_cache=False), "ADR-0001", "ADR-0003", on=dt.date(2027, 3, 4)))
+    old = (root / "adr/ADR-0001-use-postgres.yaml").read_text()
+    assert "\ndate: 2027-03-04" in old and "status: superseded" in old

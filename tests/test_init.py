@@ -47,6 +47,7 @@ def test_init_writes_a_kb_that_checks_and_builds_and_a_second_run_changes_nothin
     mk = yaml.safe_load(files["mkdocs.yml"])
     assert mk["repo_url"] == "https://github.com/acme/shop" and mk["edit_uri"] == "edit/main/docs/"
     assert mk["plugins"] == ["search", "archkb"] and "custom_dir" not in mk["theme"]
+    assert mk["theme"]["font"] is False  # no web fonts: no requests to other hosts
     # The record's modeline resolves inside the repository.
     adr = files["adr/ADR-0001-record-architecture-decisions.yaml"].decode()
     modeline = adr.splitlines()[0].split("$schema=")[1]

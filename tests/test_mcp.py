@@ -217,7 +217,9 @@ def test_valid_draft_writes_exactly_one_file_that_check_accepts(session: dict[st
 def test_supersede_is_only_planned_without_apply(session: dict[str, Any]) -> None:
     plan = _data(session["supersede_plan"])
     assert plan["applied"] is False and plan["written"] == []
-    assert "-status: accepted\n+status: superseded" in plan["diff"]
+    # supersede also dates the status change (and keeps the old date as `decided`), so the hunk holds both.
+    assert "\n-status: accepted\n" in plan["diff"] and "\n+status: superseded\n" in plan["diff"]
+    assert "\n+date: " in plan["diff"]
     assert "+- {type: supersedes, target: ADR-0010}" in plan["diff"]
     assert session["tree4"] == session["tree3"]
 

@@ -39,7 +39,10 @@ def test_build_has_a_page_per_record_with_edit_link_banner_and_diagram(tmp_path)
     assert "archkb-banner" in old and "superseded by" in old
     assert 'href="../ADR-0002/"' in old
     assert "edit/main/adr/ADR-0001-use-queue.yaml" in old
-    assert "archkb-banner" not in _html(site, "decisions", "ADR-0002")
+    new = _html(site, "decisions", "ADR-0002")
+    assert "archkb-banner" not in new
+    # The successor says in its header which record it supersedes.
+    assert "archkb-supersedes" in new and "This decision supersedes" in new
     pattern = _html(site, "patterns", "streaming-inference")
     assert pattern.count('class="archkb-diagram"') == 2, "component diagram and neighbourhood"
     for index in (("decisions",), ("decisions", "status"), ("decisions", "timeline"), ("patterns",),

@@ -108,7 +108,7 @@ def test_check_warns_about_symlinks_mkdocs_would_publish(tmp_path: object, capsy
     os.symlink("/etc/passwd", os.path.join(root, "docs", "passwd.txt"))
     assert main(["check", root]) == 0
     assert main(["check", "--strict", root]) == 1
-    assert "docs/passwd.txt:1:1: warning W008" in capsys.readouterr().out
+    assert "docs/passwd.txt:1:1: warning W009" in capsys.readouterr().out
 
 
 def _kb(tmp_path: object) -> str:

@@ -131,6 +131,7 @@ def mkdocs_yml(title: str, repo_url: str | None, branch: str, exclude: list[str]
     lines += [
         "theme:",
         "  name: material",
+        "  font: false  # no web fonts: the pages make no requests to other hosts",
         "  features: [navigation.indexes, navigation.prune, search.suggest, search.highlight, content.action.edit]",
         "plugins:",
         "  - search",

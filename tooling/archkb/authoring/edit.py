@@ -7,6 +7,7 @@ A plan is written by `core.fileio.Transaction`: all files or none, even when kil
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -53,6 +54,25 @@ def set_status(text: str, status: str) -> str:
     return new
 
 
+def set_date(text: str, day: dt.date) -> str:
+    """Replace the top-level `date:` value (when the status last changed), keeping any trailing comment."""
+    new, n = re.subn(r"(?m)^(date:[ \t]*)([^#\n]*?)([ \t]*(#.*)?)$", lambda m: m.group(1) + day.isoformat() + m.group(3),
+                     text, count=1)
+    if n == 1:
+        return new
+    # An undated record (an import whose source gave no date) gets its date after the status line.
+    new, n = re.subn(r"(?m)^(status:[^\n]*\n)", lambda m: m.group(1) + f"date: {day.isoformat()}\n", text, count=1)
+    if n != 1:
+        raise ArchkbError("no top-level date: or status: line")
+    return new
+
+
+def today() -> dt.date:
+    """The edit date: ARCHKB_TODAY when set (reproducible tests), else today."""
+    override = os.environ.get("ARCHKB_TODAY")
+    return dt.date.fromisoformat(override) if override else dt.date.today()
+
+
 def add_link(text: str, link_type: str, target: str) -> str:
     """Append `{type, target}` to the top-level `links:` list, creating it when absent."""
     item = f"{{type: {link_type}, target: {target}}}"
@@ -84,8 +104,9 @@ def add_link(text: str, link_type: str, target: str) -> str:
     return f"{text}{sep}links:\n  - {item}\n"
 
 
-def plan_supersede(catalog: Catalog, old: str, new: str) -> Plan:
-    """NEW states `supersedes: OLD`; OLD's status becomes superseded."""
+def plan_supersede(catalog: Catalog, old: str, new: str, on: dt.date | None = None) -> Plan:
+    """NEW states `supersedes: OLD`; OLD's status becomes superseded and its `date` (status last changed)
+    becomes `on` (default: today), so the site and the checks date the change correctly."""
     _require_clean(catalog)
     eo, en = catalog.entry(old), catalog.entry(new)
     if eo is None or en is None:
@@ -103,8 +124,18 @@ def plan_supersede(catalog: Catalog, old: str, new: str) -> Plan:
         if {"type": "supersedes", "target": old} not in (data.get("links") or []):
             raise ArchkbError(f"{en.path}: could not add the link safely; edit it by hand")
         plan.writes[en.path] = text_new
+    day = on or today()
     text_old = set_status(eo.doc().text, "superseded")
-    if _check_parse(eo.path, text_old).get("status") != "superseded":
+    if getattr(eo.record, "decided", None) is None and eo.record.date is not None \
+            and eo.record.status.value != "proposed":
+        # The old `date` was when it was decided; keep that as `decided` before `date` moves to today.
+        text_old = re.sub(r"(?m)^(date:[^\n]*\n)", lambda m: m.group(1) + f"decided: {eo.record.date.isoformat()}\n",
+                          text_old, count=1)
+    text_old = set_date(text_old, day)
+    parsed = _check_parse(eo.path, text_old)
+    if str(parsed.get("date")) != day.isoformat():
+        raise ArchkbError(f"{eo.path}: could not set the date safely; edit it by hand")
+    if parsed.get("status") != "superseded":
         raise ArchkbError(f"{eo.path}: could not set the status safely; edit it by hand")
     plan.writes[eo.path] = text_old
     return plan

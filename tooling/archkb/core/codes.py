@@ -99,8 +99,10 @@ CODES: dict[str, Code] = {
              "adr/ADR-0003-x.yaml:1:1: warning W006 first line should be '# yaml-language-server: $schema=...'"),
         Code("W007", _W, "A file in a record folder is not read (wrong extension)",
              "adr/ADR-0003-x.yml:1:1: warning W007 ignored: record files end in .yaml"),
-        Code("W008", _W, "A symlink under docs/ or the theme's custom_dir: MkDocs would publish the file it points at",
-             "docs/notes.md:1:1: warning W008 symlink in a folder MkDocs publishes: the site would contain the file "
+        Code("W008", _W, "A tag nearly duplicates another (same without hyphens, or one letter apart on long tags)",
+             "adr/ADR-0009-x.yaml:8:5: warning W008 tag 'cicd' (1 record) looks like 'ci-cd' (4 records)"),
+        Code("W009", _W, "A symlink under docs/ or the theme's custom_dir: MkDocs would publish the file it points at",
+             "docs/notes.md:1:1: warning W009 symlink in a folder MkDocs publishes: the site would contain the file "
              "it points at"),
         Code("W010", _W, "A relative link in a record's text points at no record and no file (a dead link on the site)",
              "adr/ADR-0003-x.yaml:12:3: warning W010 context: link to '0004-y.md': no record or file 'adr/0004-y.md'"),

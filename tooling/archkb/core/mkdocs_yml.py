@@ -116,8 +116,8 @@ def symlinks_under(root: str, rel: str) -> list[str]:
 
 
 def publish_symlink_warnings(root: str) -> list[Problem]:
-    """W008 for each symlink MkDocs would publish (it copies what the link points at, a host file included)."""
-    return [warning("W008", "symlink in a folder MkDocs publishes: the site would contain the file it points at",
+    """W009 for each symlink MkDocs would publish (it copies what the link points at, a host file included)."""
+    return [warning("W009", "symlink in a folder MkDocs publishes: the site would contain the file it points at",
                     Position(rel, 1, 1), hint="commit the file itself, or remove the link")
             for folder in published_folders(root) for rel in symlinks_under(root, folder)]
 

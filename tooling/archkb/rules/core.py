@@ -236,6 +236,51 @@ def check_list_items(ctx: RuleContext) -> Iterable[Problem]:
                               hint="quote the item (\"a, b (c, d)\") or write the list as a block sequence")
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """True when one insertion, deletion or substitution turns `a` into `b` (and they differ)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+
+
+NEAR_TAG_MIN = 6
+"""Tags this long or longer one letter apart are near-duplicates (shorter ones, like `ml`/`mt`, may differ on purpose)."""
+
+
+def check_tags(ctx: RuleContext) -> Iterable[Problem]:
+    """W008: near-duplicate tags (`ci-cd` and `cicd`, `guardrail` and `guardrails`), which split one topic in two
+    on the tags page; reported once per pair, at the first use of the rarer tag."""
+    uses: dict[str, list[tuple[str, int]]] = {}
+    for rid in sorted(ctx.catalog.by_id):
+        for i, tag in enumerate(getattr(ctx.entry(rid).record, "tags", None) or []):
+            uses.setdefault(tag, []).append((rid, i))
+    pairs: set[tuple[str, str]] = set()
+    squashed: dict[str, list[str]] = {}
+    by_length: dict[int, list[str]] = {}
+    for tag in sorted(uses):
+        squashed.setdefault(tag.replace("-", "").replace("_", ""), []).append(tag)
+        by_length.setdefault(len(tag), []).append(tag)
+    for group in squashed.values():
+        pairs.update((a, b) for a in group for b in group if a < b)
+    for tag in sorted(uses):
+        if len(tag) < NEAR_TAG_MIN:
+            continue
+        for n in (len(tag), len(tag) + 1):
+            pairs.update((tag, o) for o in by_length.get(n, []) if o > tag and _one_edit_apart(tag, o))
+    for a, b in sorted(pairs):
+        rare, common = sorted((a, b), key=lambda t: (len(uses[t]), t))
+        rid, index = uses[rare][0]
+        n_rare, n_common = len(uses[rare]), len(uses[common])
+        yield warning("W008", f"tag {rare!r} ({n_rare} record{'s' if n_rare != 1 else ''}) looks like "
+                      f"{common!r} ({n_common} record{'s' if n_common != 1 else ''})",
+                      ctx.entry(rid).position(("tags", index)), hint=f"use one tag for one topic: {common!r}?")
+
+
 RULES: list[Rule] = [
     check_links,
     check_cycles,
@@ -246,6 +291,7 @@ RULES: list[Rule] = [
     check_dependencies,
     check_patterns,
     check_list_items,
+    check_tags,
 ]
 
 

@@ -8,6 +8,7 @@ read as an HTML-like label.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 
 import graphviz
@@ -50,6 +51,34 @@ def _wrap(text: str, width: int = 28) -> str:
     return "\n".join(lines[:4]) + ("…" if len(lines) > 4 else "")
 
 
+def _wrap_id(rid: str, width: int = 26) -> list[str]:
+    """A long slug id broken after hyphens into lines of at most `width` characters (short ids stay whole)."""
+    lines, line = [], ""
+    for part in re.findall(r"[^-]+-?", rid) or [rid]:
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = part
+        else:
+            line += part
+    return [*lines, line] if line else lines
+
+
+def _node_text(rid: str, status: str | None, title: str) -> str:
+    """A record box's text: id (broken at hyphens when long), status, and the title wrapped to a few lines.
+
+    Narrow boxes keep neighbourhood diagrams inside the content column at a legible size
+    (one long unbroken id line made the whole column of boxes wide).
+    """
+    lines = _wrap_id(rid)
+    if status:
+        shown = f"({status})"
+        if len(lines[-1]) + 1 + len(shown) <= 26:
+            lines[-1] = f"{lines[-1]} {shown}"
+        else:
+            lines.append(shown)
+    return "\n".join(lines) + "\n" + _wrap(title, 26)
+
+
 def label(text: str) -> str:
     """A safe DOT label: backslashes escaped, never read as HTML; newlines become centred line breaks."""
     return graphviz.nohtml("\\n".join(graphviz.escape(line) for line in text.split("\n")))
@@ -90,8 +119,7 @@ def _record_node(node: str, kind: str, status: str | None, title: str, focus: bo
         attrs["fontcolor"] = "#616161"
     if focus:
         attrs["penwidth"] = "2.5"
-    shown = f" ({status})" if status else ""
-    attrs["label"] = label(node if compact else f"{node}{shown}\n{_wrap(title)}")
+    attrs["label"] = label(node if compact else _node_text(node, status, title))
     attrs["tooltip"] = label(f"{node}: {title}")
     if url:
         attrs["URL"] = label(url)
@@ -159,10 +187,10 @@ FLOW_STYLE: dict[str, dict[str, str]] = {
 }
 
 
-def pattern_component_dot(pattern: object, *, name: str = "components") -> str:
+def pattern_component_dot(pattern: object, *, name: str = "components", rankdir: str = "LR") -> str:
     """DOT for a pattern's component diagram: kind-shaped components, mode-styled flows."""
     dot = graphviz.Digraph(name=name)
-    dot.attr(rankdir="LR", bgcolor="transparent", fontname="Helvetica", fontsize="11")
+    dot.attr(rankdir=rankdir, bgcolor="transparent", fontname="Helvetica", fontsize="11")
     dot.attr("node", fontname="Helvetica", fontsize="10", style="filled", color="#455a64")
     dot.attr("edge", fontname="Helvetica", fontsize="9")
     for comp in sorted(getattr(pattern, "components", []), key=lambda c: c.id):

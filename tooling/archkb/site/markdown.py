@@ -9,24 +9,28 @@ HTML blocks, so no record can add markup to the site.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import posixpath
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, urljoin
 
+import markdown
 import networkx as nx
 import yaml
 
-from archkb.core import kinds
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
 from archkb.core.problems import escape_controls
-from archkb.site.sanitize import block_markdown, code_text, inline_markdown, link_target, md_text
+from archkb.site.sanitize import attr_text, block_markdown, code_text, inline_markdown, link_target, md_text
 
 KIND_FOLDER = {k.name: k.site_folder for k in KINDS.values()}
 KIND_TITLE = {k.name: k.title for k in KINDS.values()}
+KIND_TITLE_ONE = {"decision": "Decision", "pattern": "Pattern", "principle": "Principle", "checklist": "Checklist",
+                  "review": "Review"}
 DECISION_STATUSES = ("proposed", "accepted", "rejected", "deprecated", "superseded")
 PATTERN_STATUSES = ("approved", "draft", "deprecated")
 # How a stated link reads from the record that is linked to ("referenced by").
@@ -49,6 +53,10 @@ class PageContext:
     use_directory_urls: bool = True
     edit_base: str | None = None
     docs_to_root: str = ".."
+    today: dt.date | None = None
+    """The check date (the home page's "needs attention"); None means the real today."""
+    history: dict[str, Any] = field(default_factory=dict)
+    """Per record file (KB-relative path): its status history and authors from git (site/history.py); may be empty."""
     uris: dict[str, str] = field(default_factory=dict)
     _hrefs: dict[tuple[str, str], str] = field(default_factory=dict, repr=False)
 
@@ -144,24 +152,105 @@ def _table(headers: list[str], rows: list[list[str]]) -> str:
     return "\n".join(out) + "\n\n"
 
 
-def _tags(tags: Iterable[str]) -> str:
-    return ", ".join(f"`{t}`" for t in sorted(tags))
+_MD_HREF = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
+
+
+def _props(ctx: PageContext, uri: str, rows: list[list[str]], headers: tuple[str, str] = ("Property", "Value")) -> str:
+    """A record's property table as an HTML block marked `data-search-exclude`.
+
+    Search previews then show the page's lead, not "Property Value Status accepted ...". The
+    cells are the same Markdown as elsewhere (built from sanitised pieces), rendered here, with
+    links to pages rewritten to their published URLs (MkDocs does not rewrite raw HTML).
+    """
+    def cell(text: str) -> str:
+        rendered = _cell_markdown().reset().convert(text).strip()
+        if rendered.startswith("<p>") and rendered.endswith("</p>"):
+            rendered = rendered[3:-4]
+        return _MD_HREF.sub(lambda m: f'href="{ctx.href(uri, posixpath.normpath(posixpath.join(posixpath.dirname(uri), m.group(1))))}'
+                            f'{m.group(2) or ""}"', rendered).replace("\n", " ")
+
+    body = "".join(f"<tr><td>{cell(k)}</td><td>{cell(v)}</td></tr>" for k, v in rows)
+    return (f'<table data-search-exclude><thead><tr><th>{headers[0]}</th><th>{headers[1]}</th></tr></thead>'
+            f"<tbody>{body}</tbody></table>\n\n")
+
+
+@functools.lru_cache(maxsize=1)
+def _cell_markdown() -> markdown.Markdown:
+    return markdown.Markdown()
+
+
+def _tags(tags: Iterable[str], from_uri: str | None = None) -> str:
+    """Tags as links to their section of the tags page (as code when the page is not known)."""
+    if from_uri is None:
+        return ", ".join(f"`{t}`" for t in sorted(tags))
+    target = rel(from_uri, "tags.md")
+    return ", ".join(f"[{md_text(t)}]({target}#tag:{tag_anchor(t)})" for t in sorted(tags))
+
+
+def tag_anchor(tag: str) -> str:
+    """The id of a tag's section on the tags page (the tags plugin slugifies like the table of contents)."""
+    return re.sub(r"[-\s]+", "-", re.sub(r"[^\w\s-]", "", tag.strip().lower()))
+
+
+CHIP_STATUSES = frozenset({*DECISION_STATUSES, *PATTERN_STATUSES, "active", "retired", "high", "medium", "low",
+                           "met", "partial", "not_met", "not_applicable", "unanswered"})
+
+
+def status_chip(status: str) -> str:
+    """A status as a chip: colour and text (the theme gives each known status a colour of accessible contrast)."""
+    cls = status if status in CHIP_STATUSES else "other"
+    return f'<span class="archkb-chip archkb-chip-{cls}">{md_text(status.replace("_", " "))}</span>'
 
 
 def diagram_block(body: str, caption: str, css_class: str = "archkb-diagram") -> str:
     """A drawn diagram (an `<object>` showing its SVG file, or DOT text) as a raw HTML block with a caption."""
-    return f'<figure class="{css_class}" markdown="0">\n{body.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
+    return f'<figure class="{css_class}" markdown="0" data-search-exclude>\n{body.strip()}\n<figcaption>{md_text(caption)}</figcaption>\n</figure>\n\n'
 
 
-def svg_object(href: str, label: str) -> str:
-    """HTML embedding an SVG file with `<object>`, so its links work (they target the top window).
+def svg_object(href: str, label: str, width: float = 0, height: float = 0) -> str:
+    """HTML embedding an SVG file with `<object>`, so its links work (they target the top window),
+    and a visible "Open full size" link to the same file.
 
     A separate file keeps the page small: MkDocs' Markdown and search passes over an inline
-    SVG cost several times the rest of a record page.
+    SVG cost several times the rest of a record page. The natural size (CSS px) is written
+    as the object's width and aspect ratio: the diagram is never drawn larger than that, and
+    shrinks only to fit the column. The link opens the theme's pan-and-zoom viewer, or,
+    without JavaScript, the SVG file itself at full size.
     """
     text = md_text(label)
-    return (f'<object data="{href}" type="image/svg+xml" class="archkb-svg" aria-label="{text}">'
-            f'<a href="{href}">{text}</a></object>')
+    size = (f' style="width:{width:g}px;aspect-ratio:{width:g}/{height:g}"' if width > 0 and height > 0 else "")
+    return (f'<object data="{href}" type="image/svg+xml" class="archkb-svg" aria-label="{text}"{size}>'
+            f'<a href="{href}">{text}</a></object>\n'
+            f'<a class="archkb-open" href="{href}" data-archkb-viewer="{text}">Open full size (pan and zoom)</a>')
+
+
+# Spans where an id must stay as it is: front matter, headings, code, links, raw tags, diagrams, comments.
+_PROTECTED = re.compile(r"\A---\n.*?\n---\n|^#{1,6} [^\n]*$|`[^`\n]*`|\[[^\]\n]*\]\([^)\n]*\)|<a\b.*?</a>|"
+                        r"<code\b.*?</code>|<pre\b.*?</pre>|<figure\b.*?</figure>|<!--.*?-->|<[^>\n]*>", re.S | re.M)
+_PROSE_ID = re.compile(r"(?<![\w/.#-])(ADR-[0-9]{4,})(?![\w-])")
+
+
+def link_ids(ctx: PageContext, uri: str, text: str, own: str | None = None) -> str:
+    """Decision ids written in prose ("see ADR-0011") become links to their pages; ids that are not records,
+    the page's own id, and ids inside code, links, headings or tags stay as they are.
+
+    The links are inline HTML with published URLs, so they work in Markdown text and in the
+    raw HTML blocks of rendered fields alike.
+    """
+    def swap(m: re.Match[str]) -> str:
+        rid = m.group(1)
+        if rid == own or rid not in ctx.graph:
+            return rid
+        title = attr_text(f"{rid}: {ctx.graph.nodes[rid]['title']}")
+        return f'<a href="{ctx.href(uri, ctx.uri(rid))}" title="{title}">{rid}</a>'
+
+    out, pos = [], 0
+    for m in _PROTECTED.finditer(text):
+        out.append(_PROSE_ID.sub(swap, text[pos:m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_PROSE_ID.sub(swap, text[pos:]))
+    return "".join(out)
 
 
 # ---------------------------------------------------------------- record pages
@@ -172,7 +261,13 @@ def _record_meta(ctx: PageContext, rid: str, kind: str, source: str, heading: st
     successors = [{"id": s, "title": ctx.graph.nodes[s]["title"], "url": ctx.url(ctx.uri(s))}
                   for s in sorted({v for _, v, d in ctx.graph.out_edges(rid, data=True)
                                    if d["type"] == "superseded_by"})] if rid in ctx.graph else []
+    # The records this one supersedes: its header says so (not only the Links table).
+    replaces = [{"id": s, "title": ctx.graph.nodes[s]["title"], "url": ctx.url(ctx.uri(s))}
+                for s in sorted({v for _, v, d in ctx.graph.out_edges(rid, data=True)
+                                 if d["type"] == "supersedes"})] if rid in ctx.graph else []
     info: dict[str, Any] = {"kind": kind, "id": rid, "source": escape_controls(source), "successors": successors}
+    if replaces:
+        info["supersedes"] = replaces
     if status:
         info["status"] = status
     edit = ctx.edit_url(source)
@@ -183,6 +278,29 @@ def _record_meta(ctx: PageContext, rid: str, kind: str, source: str, heading: st
     if tags:
         meta["tags"] = sorted(tags)
     return meta
+
+
+def lead(kind: str, rid: str, status: str | None, text: str) -> str:
+    """The page's first paragraph: a summary, preceded by kind, id and status for search results.
+
+    Search previews show the blocks of a page that match the query: the property table after
+    the lead is left out of the index (the plugin marks it `data-search-exclude`), so a result
+    reads "Decision ADR-0011 · accepted — chosen option ...". The kind, id and status are hidden
+    on screen and from screen readers: the record header above already shows them.
+    """
+    head = " · ".join(x for x in (f"{KIND_TITLE_ONE.get(kind, kind.capitalize())} {rid}", status) if x)
+    dash = " — " if text.strip() else ""
+    return f'<span class="archkb-lead-kind" aria-hidden="true">{md_text(head)}{dash}</span>{text}\n\n'
+
+
+def _first_paragraph(text: str | None) -> str:
+    return inline_markdown(text.strip().split("\n\n")[0]) if text and text.strip() else ""
+
+
+def _rest(text: str | None, css_class: str = "archkb-text") -> str:
+    """The paragraphs after the first, as a block (the first is in the page's lead)."""
+    rest = text.strip().split("\n\n", 1)[1] if text and "\n\n" in text.strip() else ""
+    return block_markdown(rest, css_class) + "\n\n" if rest.strip() else ""
 
 
 def _links_and_backlinks(ctx: PageContext, rid: str, uri: str) -> str:
@@ -205,6 +323,14 @@ def _links_and_backlinks(ctx: PageContext, rid: str, uri: str) -> str:
         for u in sorted(set(back[etype])):
             lines.append(f"- {ctx.link(uri, u)} — {BACKLINK_VERB.get(etype, etype)}")
     text += _section("Referenced by", "\n".join(lines) + "\n\n" if lines else "Nothing links to this record yet.\n\n")
+    entry = ctx.catalog.entry(rid)
+    hist = ctx.history.get(entry.path) if entry is not None else None
+    if hist is not None and hist.commits:
+        rows = [[c.day.isoformat(), status_chip(c.status), md_text(c.author)] for c in hist.changes]
+        body = (f"From git: {hist.commits} commit{'s' if hist.commits != 1 else ''} by "
+                f"{', '.join(md_text(a) for a in hist.authors)}.\n\n")
+        body += _table(["Committed", "Status set to", "By"], rows) if rows else ""
+        text += _section("History", body)
     return text
 
 
@@ -226,15 +352,16 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     uri = ctx.uri(rec.id)
     heading = f"{rec.id}: {rec.title}"
     meta = _record_meta(ctx, rec.id, "decision", source, heading, status=rec.status.value, tags=rec.tags,
-                        extra={"date": date_text(rec.date), "category": ctx.category_title(rec.category)})
+                        extra={"date": date_text(rec.date), "category": ctx.category_title(rec.category),
+                               "decided": rec.decided.isoformat() if rec.decided else None})
     rows = [
-        ["Status", f"**{rec.status.value}**"],
+        ["Status", status_chip(rec.status.value)],
         *([["Decided", rec.decided.isoformat()]] if rec.decided else []),
         ["Status changed", date_text(rec.date)],
         ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('decision', rec.category))})"],
     ]
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     for name, values in (("Decision makers", rec.decision_makers), ("Consulted", rec.consulted),
                          ("Informed", rec.informed)):
         if values:
@@ -242,7 +369,10 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     if rec.review_by:
         rows.append(["Review by", rec.review_by.isoformat()])
     rows.append(["Source", code_text(source)])
-    parts = [front_matter(meta), f"# {md_text(heading)}\n\n", _table(["Property", "Value"], rows)]
+    summary = (f"Chosen option: **{md_text(rec.outcome.chosen)}**" if rec.outcome and rec.outcome.chosen
+               else _first_paragraph(rec.outcome.rationale if rec.outcome else rec.context))
+    parts = [front_matter(meta), f"# {md_text(heading)}\n\n", lead("decision", rec.id, rec.status.value, summary),
+             _props(ctx, uri, rows)]
     parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
     parts.append(_section("Decision drivers", _bullets(rec.drivers)))
     chosen = rec.outcome.chosen if rec.outcome else None
@@ -305,20 +435,20 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
                         extra={"category": ctx.category_title(rec.category),
                                "last_reviewed": rec.last_reviewed.isoformat() if rec.last_reviewed else None})
     rows = [
-        ["Status", f"**{rec.status.value}**"],
+        ["Status", status_chip(rec.status.value)],
         ["Category", f"[{md_text(ctx.category_title(rec.category))}]({rel(uri, category_uri('pattern', rec.category))})"],
     ]
     if rec.aka:
         rows.append(["Also known as", ", ".join(md_text(a) for a in rec.aka)])
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     if rec.owner:
         rows.append(["Owner", md_text(rec.owner)])
     if rec.last_reviewed:
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
     rows.append(["Source", code_text(source)])
-    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", block_markdown(rec.summary, "archkb-summary") + "\n\n",
-             _table(["Property", "Value"], rows)]
+    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", lead("pattern", rec.id, rec.status.value, _first_paragraph(rec.summary)),
+             _rest(rec.summary, "archkb-summary"), _props(ctx, uri, rows)]
     parts.append(_section("Problem", block_markdown(rec.problem) + "\n\n"))
     parts.append(_section("Context", block_markdown(rec.context) + "\n\n"))
     parts.append(_section("Forces", _bullets(rec.forces)))
@@ -348,8 +478,8 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
          for name in ("reliability", "security", "cost", "operability", "performance")
          if (note := getattr(qa, name)) is not None])))
     parts.append(_section("Review questions", _table(
-        ["Id", "Question", "Severity", "Why"],
-        [[f"`{rec.id}/{q.id}`", inline_markdown(q.text), q.severity.value,
+        ["Question", "Why"],
+        [[f'{inline_markdown(q.text)}<span class="archkb-q-meta">`{rec.id}/{q.id}` · {status_chip(q.severity.value)}</span>',
           inline_markdown(q.rationale) if q.rationale else ""] for q in rec.review_questions])))
     parts.append(_section("Known uses", _bullets(rec.known_uses)))
     parts.append(sources_section(rec.sources))
@@ -381,20 +511,27 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     count = sum(len(s.questions) for s in rec.sections)
     rows = [["Family", f"`{rec.family}`"], ["Version", md_text(rec.version)], ["Questions", str(count)]]
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", code_text(source)])
-    parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", _table(["Property", "Value"], rows),
-             block_markdown(rec.description) + "\n\n"]
+    parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", lead("checklist", rec.id, None, _first_paragraph(rec.description)),
+             _rest(rec.description), _props(ctx, uri, rows)]
     for section in rec.sections:
         body = block_markdown(section.description) + "\n\n" if section.description else ""
         rows = []
         for q in section.questions:
+            # Three columns, not seven: the question with its id, severity and applicability; why; what helps.
+            # (Seven columns made every checklist page scroll sideways at 1,400 px.)
             mitig = ", ".join(ctx.link(uri, p, p) for p in q.mitigated_by)
             maps = "; ".join(f"{md_text(k)}: {', '.join(md_text(v) for v in vals)}"
                              for k, vals in sorted(q.maps_to.items()))
-            rows.append([f"`{rec.id}/{q.id}`", inline_markdown(q.text), q.severity.value,
-                         md_text(_applies_when(q)), inline_markdown(q.rationale), mitig, maps])
-        body += _table(["Id", "Question", "Severity", "Applies to", "Why", "Mitigated by", "Maps to"], rows)
+            helps = " ".join(part for part in (f"Mitigated by {mitig}." if mitig else "",
+                                              f'<span class="archkb-q-meta">Maps to {maps}</span>' if maps else "")
+                             if part)
+            rows.append([f"{inline_markdown(q.text)}"
+                         f'<span class="archkb-q-meta">`{rec.id}/{q.id}` · {status_chip(q.severity.value)} · '
+                         f"{md_text(_applies_when(q))}</span>",
+                         inline_markdown(q.rationale), helps])
+        body += _table(["Question", "Why", "Mitigations and crosswalks"], rows)
         parts.append(_section(md_text(section.title), body))
     if usage:
         parts.append(usage.rstrip() + "\n\n")
@@ -415,7 +552,8 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
                         extra={"milestone": last.name if last else None,
                                "date": last.date.isoformat() if last else None})
     p = rec.project
-    parts = [front_matter(meta), f"# {md_text(title)}\n\n"]
+    parts = [front_matter(meta), f"# {md_text(title)}\n\n",
+             lead("review", rec.id, f"{p.risk_tier.value} risk tier", md_text(p.name))]
     if details is not None:
         parts += [f"## Summary\n\n{details.summary}", f"## Scorecard\n\n{details.scorecard}",
                   f"## Items\n\n{details.items}", f"## Improvement plan\n\n{details.plan}"]
@@ -426,9 +564,9 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
             ["Data classification", p.data_classification.value],
             ["Personal data", "yes" if p.personal_data else "no"], ["Deployment", p.deployment.value.replace("_", "-")]]
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", code_text(source)])
-    parts += ["## Profile\n\n", _table(["Profile", "Value"], rows), block_markdown(p.description) + "\n\n"]
+    parts += ["## Profile\n\n", _props(ctx, uri, rows, ("Profile", "Value")), block_markdown(p.description) + "\n\n"]
     for name, ids in (("Patterns used", rec.patterns), ("Decisions adopted", rec.decisions),
                       ("Checklists", rec.checklists)):
         if ids:
@@ -457,18 +595,21 @@ def category_uri(kind: str, cid: str | None) -> str:
 
 def _index_meta(title: str) -> str:
     # archkb_index: the theme shows no "edit" button (there is no source file to edit).
-    return front_matter({"title": page_title(title), "archkb_index": True})
+    # search.exclude: lists and the tags page matched almost every query; the records themselves answer.
+    return front_matter({"title": page_title(title), "archkb_index": True, "search": {"exclude": True}})
 
 
 def _decision_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
-    return [[ctx.link(uri, r.id, r.id), md_text(r.title), r.status.value, date_text(r.date), _tags(r.tags)]
-            for r in recs]
+    return [[ctx.link(uri, r.id, r.id), ctx.link(uri, r.id, r.title), status_chip(r.status.value),
+             date_text(r.date), _tags(r.tags, uri)] for r in recs]
 
 
-DECISION_HEADERS = ["Id", "Title", "Status", "Date", "Tags"]
+DECISION_HEADERS = ["Id", "Title", "Status", "Status changed", "Tags"]
 # A search box over the table that follows it (the theme's override script does the filtering).
-FILTER_BOX = ('<input type="search" class="archkb-filter" placeholder="Filter by id, title, status, date or tag" '
-              'aria-label="Filter the table">\n\n')
+def filter_box(what: str = "id, title, status, date or tag") -> str:
+    """A filter box over the tables after it; the theme keeps its text in the URL (`?q=`) and sorts the columns."""
+    return (f'<input type="search" class="archkb-filter" placeholder="Filter by {what}" '
+            'aria-label="Filter the list">\n\n')
 
 
 def date_text(date: Any) -> str:
@@ -491,20 +632,19 @@ def decision_log(ctx: PageContext) -> str:
     return (_index_meta("Decision log") + "# Decision log\n\n"
             + f"{len(recs)} decisions ({summary}), newest first. "
             + "See them [by status](status.md), on a [timeline](timeline.md) or by category below.\n\n"
-            + FILTER_BOX + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
+            + filter_box() + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
 
 
 def decisions_by_status(ctx: PageContext) -> str:
     uri = "decisions/status.md"
     recs = newest_first(ctx.catalog.records("decision"))
-    parts = [_index_meta("Decisions by status"), "# Decisions by status\n\n"]
+    parts = [_index_meta("Decisions by status"), "# Decisions by status\n\n", filter_box()]
     for status in DECISION_STATUSES:
         group = [r for r in recs if r.status.value == status]
         if group:
             parts.append(f"## {status.capitalize()} ({len(group)})\n\n")
-            parts.append(_table(["Id", "Title", "Date", "Tags"],
-                                [[ctx.link(uri, r.id, r.id), md_text(r.title), date_text(r.date), _tags(r.tags)]
-                                 for r in group]))
+            parts.append(_table(["Id", "Title", "Status", "Status changed", "Tags"],
+                                _decision_rows(ctx, uri, group)))
     return "".join(parts)
 
 
@@ -517,7 +657,8 @@ def decisions_timeline(ctx: PageContext) -> str:
         by_year[r.date.year if r.date else 0].append(r)
     for year in sorted(by_year, reverse=True):
         parts.append(f"## {year or 'Undated'}\n\n")
-        parts.extend(f"- {date_text(r.date)} — {ctx.link(uri, r.id)} ({r.status.value})\n" for r in by_year[year])
+        parts.extend(f"- {date_text(r.date)} — {ctx.link(uri, r.id)} {status_chip(r.status.value)}\n"
+                     for r in by_year[year])
         parts.append("\n")
     return "".join(parts)
 
@@ -532,10 +673,11 @@ def category_page(ctx: PageContext, kind: str, cid: str | None, recs: list[Any],
         parts.append(block_markdown(desc) + "\n\n")
     if kind == "decision":
         parts.append(f"{len(recs)} decisions in this category, newest first.\n\n")
+        parts.append(filter_box())
         parts.append(_table(DECISION_HEADERS, _decision_rows(ctx, uri, newest_first(recs))))
     else:
-        parts.append(_table(["Pattern", "Status", "Summary"],
-                            [[ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.summary)] for r in recs]))
+        parts.append(filter_box("name, status, summary or tag"))
+        parts.append(_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, recs)))
     parts.append(_diagram_section("Overview", diagram, f"{KIND_TITLE[kind]} in {title} and their links"))
     return "".join(parts)
 
@@ -544,14 +686,18 @@ def pattern_catalog(ctx: PageContext, legend: str | None = None) -> str:
     uri = "patterns/index.md"
     recs = ctx.catalog.records("pattern")
     parts = [_index_meta("Pattern catalog"), "# Pattern catalog\n\n",
-             f"{len(recs)} patterns by category.\n\n"]
+             f"{len(recs)} patterns by category.\n\n", filter_box("name, status, summary or tag")]
     for cid, group in grouped_by_category(ctx, recs):
         parts.append(f"## [{md_text(ctx.category_title(cid))}]({rel(uri, category_uri('pattern', cid))})\n\n")
-        parts.append(_table(["Pattern", "Status", "Summary"],
-                            [[ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.summary)] for r in group]))
+        parts.append(_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, group)))
     if legend:
         parts.append(_section("Diagram legend", diagram_block(legend, "Component kinds and flow modes")))
     return "".join(parts)
+
+
+def _pattern_rows(ctx: PageContext, uri: str, recs: Iterable[Any]) -> list[list[str]]:
+    return [[ctx.link(uri, r.id, r.name), status_chip(r.status.value), inline_markdown(r.summary), _tags(r.tags, uri)]
+            for r in recs]
 
 
 def grouped_by_category(ctx: PageContext, recs: list[Any]) -> list[tuple[Any, list[Any]]]:
@@ -566,12 +712,14 @@ def grouped_by_category(ctx: PageContext, recs: list[Any]) -> list[tuple[Any, li
 def checklist_index(ctx: PageContext) -> str:
     uri = "checklists/index.md"
     rows = [[ctx.link(uri, r.id, r.title), f"`{r.family}`", md_text(r.version),
-             str(sum(len(s.questions) for s in r.sections)), inline_markdown(r.description.split("\n\n")[0])]
+             str(sum(len(s.questions) for s in r.sections)), inline_markdown(r.description.split("\n\n")[0]),
+             _tags(r.tags, uri)]
             for r in ctx.catalog.records("checklist")]
     return (_index_meta("Checklists") + "# Checklists\n\n"
             + "Review question sets. A review assembles its checklist from these, the patterns a project "
             + "uses and the decisions it adopts.\n\n"
-            + _table(["Checklist", "Family", "Version", "Questions", "About"], rows))
+            + filter_box("title, family or tag")
+            + _table(["Checklist", "Family", "Version", "Questions", "About", "Tags"], rows))
 
 
 def review_index(ctx: PageContext) -> str:
@@ -590,56 +738,27 @@ def review_index(ctx: PageContext) -> str:
                      f"{md_text(last.name)} ({last.date.isoformat()})" if last else "not yet reviewed",
                      str(risks["high"]), str(risks["medium"]), str(risks["overdue"])])
     return (_index_meta("Reviews") + "# Reviews\n\n"
+            + filter_box("project, owner, system or risk tier")
             + "Risk counts at each review's latest milestone. Every open risk, with the decisions' own risks, is in "
             + f"the [risk register]({rel(uri, 'reviews/risks.md')}).\n\n"
             + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone", "High risks", "Medium risks",
                       "Overdue actions"], rows))
 
 
-def tags_page() -> str:
-    return _index_meta("Tags") + "# Tags\n\nEvery record by tag.\n\n<!-- material/tags -->\n"
+def tags_page(ctx: PageContext | None = None) -> str:
+    """Every record by tag (the tags plugin's list), after a line of all tags with how many records carry each."""
+    counts: dict[str, int] = defaultdict(int)
+    if ctx is not None:
+        for entry in ctx.catalog.by_id.values():
+            for tag in set(getattr(entry.record, "tags", None) or []):
+                counts[tag] += 1
+    line = " · ".join(f"[{md_text(t)}](#tag:{tag_anchor(t)}) ({n})" for t, n in sorted(counts.items()))
+    head = (f"{len(counts)} tags; the number of records with each in brackets.\n\n{line}\n\n" if counts else "")
+    return _index_meta("Tags") + "# Tags\n\n" + head + "Every record by tag.\n\n<!-- material/tags -->\n"
 
 
-def home_summary(ctx: PageContext, from_uri: str = "index.md", latest: int = 10) -> str:
-    """Counts of every kind and the latest decisions, for the home page's `<!-- archkb:home -->` marker."""
-    cat = ctx.catalog
-    decisions = cat.records("decision")
-    by_status = defaultdict(int)
-    for r in decisions:
-        by_status[r.status.value] += 1
-    def link(label: str, kind: str) -> str:
-        # Index pages of kinds without records and without categories are not generated (a new KB has none).
-        if not cat.records(kind) and not kinds.kind(kind).by_category:
-            return label
-        return f"[{label}]({rel(from_uri, kinds.kind(kind).site_folder + '/index.md')})"
-
-    rows = [
-        [link("Decisions", "decision"), str(len(decisions)),
-         ", ".join(f"{by_status[s]} {s}" for s in DECISION_STATUSES if by_status[s])],
-        [link("Patterns", "pattern"), str(len(cat.records("pattern"))),
-         f"{len({p.category for p in cat.records('pattern')})} categories"],
-        [link("Checklists", "checklist"), str(len(cat.records("checklist"))),
-         f"{sum(len(s.questions) for c in cat.records('checklist') for s in c.sections)} questions"],
-        [link("Reviews", "review"), str(len(cat.records("review"))), ""],
-    ]
-    text = _table(["Records", "Count", ""], rows)
-    recent = newest_first(decisions)[:latest]
-    if recent:
-        text += "## Latest decisions\n\n" + _table(
-            ["Date", "Decision", "Status"],
-            [[date_text(r.date), ctx.link(from_uri, r.id), r.status.value] for r in recent])
-    return text
-
-
-def expand_markers(markdown: str, ctx: PageContext, from_uri: str) -> str:
-    """Hand-written pages may hold `<!-- archkb:home -->`; it becomes the live summary."""
-    if HOME_MARKER in markdown:
-        markdown = markdown.replace(HOME_MARKER, home_summary(ctx, from_uri))
-    return markdown
-
-
-__all__ = ["HOME_MARKER", "PageContext", "category_uri", "checklist_page", "decision_page", "expand_markers",
-           "home_summary", "page_url", "pattern_page", "rel", "review_page"]
+__all__ = ["HOME_MARKER", "PageContext", "category_uri", "checklist_page", "decision_page", "page_url",
+           "pattern_page", "rel", "review_page"]
 
 
 COVERAGE_KIND_TITLES = {"decision": "Decisions", "principle": "Principles", "pattern": "Patterns",
@@ -698,16 +817,17 @@ def principle_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     uri = ctx.uri(rec.id)
     meta = _record_meta(ctx, rec.id, "principle", source, rec.name, status=rec.status.value, tags=rec.tags,
                         extra={"owner": rec.owner})
-    rows = [["Status", rec.status.value], ["Owner", md_text(rec.owner)]]
+    rows = [["Status", status_chip(rec.status.value)], ["Owner", md_text(rec.owner)]]
     if rec.category:
         rows.append(["Category", md_text(ctx.category_title(rec.category))])
     if rec.last_reviewed:
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
     if rec.tags:
-        rows.append(["Tags", _tags(rec.tags)])
+        rows.append(["Tags", _tags(rec.tags, uri)])
     rows.append(["Source", code_text(source)])
-    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", _table(["Property", "Value"], rows),
-             _section("Statement", block_markdown(rec.statement) + "\n\n"),
+    parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n",
+             lead("principle", rec.id, rec.status.value, _first_paragraph(rec.statement)), _rest(rec.statement),
+             _props(ctx, uri, rows),
              _section("Rationale", block_markdown(rec.rationale) + "\n\n"),
              _section("Implications", _bullets(rec.implications)), sources_section(rec.sources)]
     parts.append(_links_and_backlinks(ctx, rec.id, uri))
@@ -721,8 +841,8 @@ def principle_index(ctx: PageContext) -> str:
     rows = []
     for r in ctx.catalog.records("principle"):
         realised = [v for _, v, d in ctx.graph.out_edges(r.id, data=True) if d["type"] == "realised_by"]
-        rows.append([ctx.link(uri, r.id, r.name), r.status.value, inline_markdown(r.statement.split("\n\n")[0]),
+        rows.append([ctx.link(uri, r.id, r.name), status_chip(r.status.value), inline_markdown(r.statement.split("\n\n")[0]),
                      ", ".join(ctx.link(uri, v, v) for v in sorted(set(realised)))])
     return (_index_meta("Principles") + "# Architecture principles\n\n"
             + "The lasting rules behind the decisions. Each is realised by the decisions and patterns listed.\n\n"
-            + FILTER_BOX + _table(["Principle", "Status", "Statement", "Realised by"], rows))
+            + filter_box("name, status or statement") + _table(["Principle", "Status", "Statement", "Realised by"], rows))

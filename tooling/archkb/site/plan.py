@@ -7,6 +7,7 @@ engine builds the same site without the plugin. Nothing here reads MkDocs' objec
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections import defaultdict
 from collections.abc import Callable
@@ -21,10 +22,12 @@ from archkb.core.kinds import KINDS
 from archkb.rules import CheckResult
 from archkb.site import markdown as md
 from archkb.site.dot import legend_dot, pattern_component_dot, record_graph_dot
+from archkb.site.history import git_history
+from archkb.site.home import home_summary
 from archkb.site.pages import PageParts, pages_of
 from archkb.site.reflinks import record_links
 from archkb.site.sanitize import md_text
-from archkb.site.svg import RenderStats, render_many
+from archkb.site.svg import LEGIBLE_SCALE, RenderStats, render_many, svg_size
 
 DIAGRAM_MODES = ("svg", "dot", "off")
 KIND_ORDER = {k.name: k.order for k in KINDS.values()}
@@ -53,12 +56,23 @@ class SiteOptions:
     """The KB root as seen from the docs folder (edit links are relative to the docs folder)."""
     root_to_docs: str = "docs"
     """The docs folder as seen from the KB root (record text linking to files there links to their published copy)."""
+    neighbourhood_depth: int = 1
+    """Hops drawn around a record: 1 draws its direct links only (legible); 2 adds their links while small."""
     neighbourhood_max: int = 25
-    """A record's diagram shows two hops while that stays within this many records, else one."""
-    neighbourhood_cap: int = 40
+    """With depth 2, two hops are drawn while that stays within this many records, else one."""
+    neighbourhood_cap: int = 30
     """Never more records than this in one neighbourhood diagram (hubs are cut, with a note)."""
+    diagram_width: int = 860
+    """The content column's width in CSS px at a 1,400 px window (the theme widens the grid): a diagram wider
+    than this at 3/4 of its natural size (where its smallest label is 9 px) is also laid out top-to-bottom,
+    and the narrower drawing is kept."""
     overview_dot_max: int = 60
     """Category overviews with more records than this are drawn with `sfdp` in compact form."""
+    today: dt.date | None = None
+    """The check date for the home page's "needs attention" (None: the real today)."""
+    git_root: str | None = None
+    """Read each record's status history and authors from `git log` here (once per build; none when unset or
+    when the folder is not a git repository)."""
     year_split: int = 20
     """A decision category with more records than this is split by year in the navigation."""
 
@@ -106,17 +120,33 @@ def _induced(g: nx.MultiDiGraph, nodes: set[str]) -> nx.MultiDiGraph:
     return sub
 
 
+def _star(g: nx.MultiDiGraph, rid: str, nodes: set[str]) -> nx.MultiDiGraph:
+    """`rid`, the records in `nodes`, and only the stated edges that touch `rid` (no edges among the others)."""
+    sub: nx.MultiDiGraph = nx.MultiDiGraph()
+    for n in sorted(nodes | {rid}):
+        sub.add_node(n, **g.nodes[n])
+    for u, v, k, d in sorted(list(g.out_edges(rid, keys=True, data=True)) + list(g.in_edges(rid, keys=True, data=True)),
+                             key=lambda e: (e[0], e[1], str(e[2]))):
+        if u in sub and v in sub and not d["derived"] and u != v:
+            sub.add_edge(u, v, key=k, **d)
+    return sub
+
+
 def neighbourhood_graph(g: nx.MultiDiGraph, rid: str, options: SiteOptions) -> tuple[nx.MultiDiGraph, int]:
-    """The diagram's records around `rid`: two hops when small, else one, capped; and how many were left out."""
-    sub = local_graph(g, rid, 2)
-    if sub.number_of_nodes() > options.neighbourhood_max:
+    """The diagram's records around `rid` (direct links only by default), capped; and how many were left out."""
+    direct = options.neighbourhood_depth <= 1
+    sub = local_graph(g, rid, 1 if direct else 2)
+    if not direct and sub.number_of_nodes() > options.neighbourhood_max:
         sub = local_graph(g, rid, 1)
     hidden = 0
+    keep = set(sub.nodes)
     if sub.number_of_nodes() > options.neighbourhood_cap:
         others = sorted((n for n in sub.nodes if n != rid), key=lambda n: (KIND_ORDER.get(g.nodes[n]["kind"], 9), n))
         keep = {rid, *others[:options.neighbourhood_cap - 1]}
         hidden = sub.number_of_nodes() - len(keep)
         sub = _induced(g, keep)
+    if direct:
+        sub = _star(g, rid, keep)
     return sub, hidden
 
 
@@ -124,31 +154,50 @@ class _Diagrams:
     """Collects every diagram of the site first, so they can be drawn in one parallel, cached pass.
 
     Each diagram is a static SVG file (`diagrams/...svg`) shown by one page; its node links
-    are relative to the file, not to the page.
+    are relative to the file, not to the page. A diagram may come with a second layout (top to
+    bottom instead of left to right): it is drawn only when the first is too wide for the
+    content column, and the narrower of the two is kept, so labels stay legible at default size.
     """
 
     def __init__(self, options: SiteOptions, ctx: md.PageContext) -> None:
         self.options = options
         self.ctx = ctx
         self.jobs: list[tuple[str, str]] = []
+        self.alternates: dict[int, tuple[str, str]] = {}
         self.slots: dict[str, tuple[int, str, str, str]] = {}
         self.drawn: list[str] = []
 
     def url_for(self, asset: str) -> Callable[[str], str]:
         return lambda rid: self.ctx.href(asset, self.ctx.uri(rid))
 
-    def add(self, key: str, dot: str, *, asset: str, page: str, label: str, engine: str = "dot") -> None:
+    def add(self, key: str, dot: str, *, asset: str, page: str, label: str, engine: str = "dot",
+            alternate: str | None = None) -> None:
         if self.options.diagrams != "off":
             self.slots[key] = (len(self.jobs), asset, page, label)
+            if alternate is not None:
+                self.alternates[len(self.jobs)] = (alternate, engine)
             self.jobs.append((dot, engine))
 
     def draw(self, stats: RenderStats) -> None:
         if self.options.diagrams == "svg":
             self.drawn = render_many(self.jobs, cache_dir=self.options.cache_dir, workers=self.options.workers,
                                      stats=stats)
+            self._relayout_wide(stats)
         elif self.options.diagrams == "dot":
             # Without Graphviz the DOT text is shown as code, so the page still says what it links.
             self.drawn = [f"<pre><code>{html.escape(dot, quote=False)}</code></pre>" for dot, _ in self.jobs]
+
+    def _relayout_wide(self, stats: RenderStats) -> None:
+        """Draw the second layout of every diagram too wide for the column; keep whichever is narrower."""
+        budget = self.options.diagram_width / LEGIBLE_SCALE
+        wide = sorted(i for i in self.alternates if svg_size(self.drawn[i])[0] > budget)
+        if not wide:
+            return
+        redrawn = render_many([self.alternates[i] for i in wide], cache_dir=self.options.cache_dir,
+                              workers=self.options.workers, stats=stats)
+        for i, svg in zip(wide, redrawn, strict=True):
+            if svg and svg_size(svg)[0] < svg_size(self.drawn[i])[0]:
+                self.drawn[i] = svg
 
     def get(self, key: str) -> str | None:
         """The HTML that shows diagram `key` on its page (None when there is none)."""
@@ -158,7 +207,8 @@ class _Diagrams:
         index, asset, page, label = slot
         if self.options.diagrams == "dot":
             return self.drawn[index]
-        return md.svg_object(self.ctx.href(page, asset), label)
+        width, height = svg_size(self.drawn[index])
+        return md.svg_object(self.ctx.href(page, asset), label, width, height)
 
     def assets(self) -> list[GeneratedPage]:
         if self.options.diagrams != "svg":
@@ -173,7 +223,8 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
     if options.diagrams not in DIAGRAM_MODES:
         raise ArchkbError(f"diagrams must be one of {', '.join(DIAGRAM_MODES)}, not {options.diagrams!r}")
     catalog, g = result.catalog, result.graph
-    ctx = md.PageContext(catalog, g, options.use_directory_urls, options.edit_base, options.docs_to_root)
+    ctx = md.PageContext(catalog, g, options.use_directory_urls, options.edit_base, options.docs_to_root,
+                         today=options.today, history=git_history(options.git_root) if options.git_root else {})
     entries = sorted(catalog.by_id.values(), key=lambda e: (KIND_ORDER[e.kind.name], e.record.id))
     for entry in entries:
         ctx.uri(entry.record.id)
@@ -187,19 +238,21 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
         folder = md.KIND_FOLDER[entry.kind.name]
         if sub.number_of_nodes() > 1:
             asset = f"diagrams/{folder}/{rid}.svg"
-            diagrams.add(f"n:{rid}", record_graph_dot(sub, name="neighbourhood", focus=rid,
-                                                     url_for=diagrams.url_for(asset)),
-                         asset=asset, page=uri, label=f"Records linked to {rid}")
+            url_for = diagrams.url_for(asset)
+            diagrams.add(f"n:{rid}", record_graph_dot(sub, name="neighbourhood", focus=rid, url_for=url_for),
+                         asset=asset, page=uri, label=f"Records linked to {rid}",
+                         alternate=record_graph_dot(sub, name="neighbourhood", focus=rid, url_for=url_for,
+                                                    rankdir="TB"))
         if entry.kind.name == "pattern" and entry.record.components:
             diagrams.add(f"c:{rid}", pattern_component_dot(entry.record), asset=f"diagrams/{folder}/{rid}.components.svg",
-                         page=uri, label=f"Components of {rid}")
+                         page=uri, label=f"Components of {rid}",
+                         alternate=pattern_component_dot(entry.record, rankdir="TB"))
     groups = {k.name: _by_category(catalog.records(k.name)) for k in KINDS.values() if k.by_category}
     for kind, by_cat in groups.items():
         for cid, recs in by_cat.items():
+            # The category's own records and the links among them. (Adding the patterns they link to in
+            # other categories made 20-30-box hairballs with labels of 2-5 px; each record page shows those.)
             nodes = {r.id for r in recs}
-            if kind == "pattern":
-                # Patterns are few: show their direct pattern neighbours too, for context.
-                nodes |= {nb for r in recs for nb in g.successors(r.id) if g.nodes[nb]["kind"] == "pattern"}
             sub = _induced(g, nodes)
             if sub.number_of_edges() == 0 and len(nodes) < 2:
                 continue
@@ -211,7 +264,9 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
                                    graph_attrs={"overlap": "prism", "splines": "false", "outputorder": "edgesfirst"}
                                    if big else None)
             diagrams.add(f"o:{kind}:{cid}", dot, asset=asset, page=page_uri, label="Overview",
-                         engine="sfdp" if big else "dot")
+                         engine="sfdp" if big else "dot",
+                         alternate=None if big else record_graph_dot(sub, name="overview", rankdir="TB",
+                                                                     url_for=diagrams.url_for(asset)))
     if catalog.records("pattern"):
         diagrams.add("legend", legend_dot(), asset="diagrams/patterns/legend.svg", page="patterns/index.md",
                      label="Legend")
@@ -228,7 +283,8 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
             hood = hood.rstrip() + f'\n<p class="archkb-note">{notes[rid]} more linked records are not drawn.</p>'
         parts = PageParts(hood, diagrams.get(f"c:{rid}"), catalog, _md_link_for(ctx, ctx.uri(rid)))
         with record_links(ctx, ctx.uri(rid), entry.path, options.root_to_docs, record_files) as broken:
-            pages.append(GeneratedPage(ctx.uri(rid), pages_of(kind).record(ctx, rec, entry.path, parts), entry.path))
+            text = md.link_ids(ctx, ctx.uri(rid), pages_of(kind).record(ctx, rec, entry.path, parts), rid)
+            pages.append(GeneratedPage(ctx.uri(rid), text, entry.path))
         unpublished.extend((entry.path, url) for url in broken)
     for k in KINDS.values():
         if not catalog.records(k.name) and not k.by_category:
@@ -239,7 +295,7 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None) -> SitePl
         for cid, recs in groups.get(k.name, {}).items():
             pages.append(GeneratedPage(md.category_uri(k.name, cid),
                                        md.category_page(ctx, k.name, cid, recs, diagrams.get(f"o:{k.name}:{cid}"))))
-    pages.append(GeneratedPage("tags.md", md.tags_page()))
+    pages.append(GeneratedPage("tags.md", md.tags_page(ctx)))
     if catalog.config.responsibilities:
         pages.append(GeneratedPage("coverage.md", md.coverage_page(ctx)))
     pages.sort(key=lambda p: p.uri)
@@ -311,22 +367,30 @@ def _nav_title(text: str) -> str:
     return md.page_title(text)
 
 
-def full_nav(plan: SitePlan, handwritten: list[str], *, title: str = "Home") -> list[Any]:
-    """The whole navigation: home, the generated sections, then the hand-written pages by folder."""
+def full_nav(plan: SitePlan, handwritten: list[str], *, title: str = "Home",
+             about: tuple[str, ...] = (), about_title: str = "About archkb") -> list[Any]:
+    """The whole navigation: home, the generated sections, the hand-written pages by folder ("Guide"),
+    then the pages matched by `about` (the tool's own documentation) in a section of their own.
+
+    `about` holds docs-relative paths; one ending in `/` takes the whole folder. Readers of the
+    knowledge base then meet only its records and guides under "Guide", not how archkb is built.
+    """
     nav: list[Any] = [{title: "index.md"}, *plan.nav]
     generated = {p.uri for p in plan.pages}
-    tree: dict[str, Any] = {}
+    trees: dict[str, dict[str, Any]] = {"guide": {}, "about": {}}
     for uri in sorted(handwritten):
         if uri == "index.md" or uri in generated or not uri.endswith(".md"):
             continue
+        is_about = any(uri == a or (a.endswith("/") and uri.startswith(a)) for a in about)
         parts = uri.split("/")
-        node = tree
+        node = trees["about" if is_about else "guide"]
         for folder in parts[:-1]:
             node = node.setdefault(f"{folder}/", {})
         node[parts[-1]] = uri
-    guide = _tree_nav(tree)
-    if guide:
-        nav.append({"Guide": guide})
+    for section, name in (("Guide", "guide"), (about_title, "about")):
+        entries = _tree_nav(trees[name])
+        if entries:
+            nav.append({section: entries})
     return nav
 
 
@@ -345,7 +409,7 @@ def _tree_nav(tree: dict[str, Any]) -> list[Any]:
 def home_page(plan: SitePlan, title: str) -> GeneratedPage:
     """A home page for knowledge bases without a hand-written `docs/index.md`."""
     text = (md.front_matter({"title": md.page_title(title), "archkb_index": True}) + f"# {md_text(title)}\n\n"
-            + md.home_summary(plan.context, "index.md"))
+            + home_summary(plan.context, "index.md"))
     return GeneratedPage("index.md", text)
 
 

@@ -34,7 +34,8 @@ from archkb.core.problems import Problem
 from archkb.core.trusted import Untrusted, read_regular
 from archkb.core.validate import id_is_valid
 from archkb.rules import CheckResult, check_catalog
-from archkb.site.markdown import KIND_FOLDER, expand_markers
+from archkb.site.home import expand_markers
+from archkb.site.markdown import KIND_FOLDER
 from archkb.site.plan import DIAGRAM_MODES, GeneratedPage, SiteOptions, SitePlan, full_nav, home_page, plan_site
 from archkb.site.sanitize import code_text, md_text
 
@@ -64,6 +65,11 @@ class KbPluginConfig(base.Config):
     """Graphviz processes run at once; 0 means one per CPU."""
     auto_nav = c.Type(bool, default=True)
     """Lay out the navigation (home, records by kind and category, hand-written pages) when mkdocs.yml has no nav."""
+    about = c.ListOfItems(c.Type(str), default=[])
+    """Hand-written pages about the tool itself (paths under docs/; `folder/` for a whole folder): the automatic
+    navigation puts them in their own section, apart from the knowledge base's guides."""
+    about_title = c.Type(str, default="About archkb")
+    """The title of that section."""
 
 
 def today() -> dt.date:
@@ -169,7 +175,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
                     .replace(os.sep, "/")
             files.append(file)
         if self.config.auto_nav and config.nav is None:
-            config.nav = full_nav(self.plan, handwritten)
+            config.nav = full_nav(self.plan, handwritten, about=tuple(self.config.about),
+                                  about_title=self.config.about_title)
         s = self.plan.stats
         log.info(f"{len(pages)} pages and {len(self.plan.assets)} diagrams generated; "
                  f"diagrams: {s.rendered} drawn, {s.cached} from cache")
@@ -190,6 +197,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             edit_base=edit_base,
             docs_to_root=os.path.relpath(self.root, config.docs_dir).replace(os.sep, "/"),
             root_to_docs=os.path.relpath(config.docs_dir, self.root).replace(os.sep, "/"),
+            today=today(),
+            git_root=self.root,
         )
 
     def on_page_markdown(self, markdown: str, /, *, page: Page, config: MkDocsConfig, files: Files) -> str:

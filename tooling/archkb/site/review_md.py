@@ -124,9 +124,11 @@ def _plan(sc: Score, url_for: UrlFor) -> str:
 def _history(scores: list[Score], url_for: UrlFor) -> str:
     rows = []
     for s in scores:
-        rows.append([md_text(s.milestone or ""), s.date.isoformat() if s.date else "", bar(s.totals),
-                     *_counts_row(s.totals), str(len(s.high_risks)), str(len(s.medium_risks))])
-    out = _table(["Milestone", "Date", "", "Met", "Partial", "Not met", "N/A", "Unanswered", "High", "Medium"], rows)
+        # Five columns (answers in one cell): ten made every review page scroll sideways at 1,400 px.
+        answers = ", ".join(f"{n} {LABELS[k]}" for k, n in zip(COUNT_KEYS, _counts_row(s.totals), strict=True))
+        rows.append([f"{md_text(s.milestone or '')} ({s.date.isoformat()})" if s.date else md_text(s.milestone or ""),
+                     bar(s.totals), answers, str(len(s.high_risks)), str(len(s.medium_risks))])
+    out = _table(["Milestone", "", "Answers", "High risks", "Medium risks"], rows)
     for s in scores[1:]:
         if not (s.improved or s.regressed or s.new):
             continue
@@ -593,10 +595,11 @@ def plan_section(sc: Score, href_for: HrefFor, today: dt.date, *, fold: bool = T
 
 def history_section(scores: list[Score], href_for: HrefFor, *, fold: bool = True) -> str:
     """Counts and risks at every milestone, then each milestone's changes (folded)."""
-    rows = [[_h(s.milestone), s.date.isoformat() if s.date else "", bar(s.totals), *_counts_row(s.totals),
+    # Five columns (the answers in one cell): ten made every review page scroll sideways at 1,400 px.
+    rows = [[f"{_h(s.milestone)} ({s.date.isoformat()})" if s.date else _h(s.milestone), bar(s.totals),
+             ", ".join(f"{n} {LABELS[k]}" for k, n in zip(COUNT_KEYS, _counts_row(s.totals), strict=True)),
              str(len(s.high_risks)), str(len(s.medium_risks))] for s in scores]
-    out = _html_table(["Milestone", "Date", "", "Met", "Partial", "Not met", "N/A", "Unanswered", "High", "Medium"],
-                      rows) + "\n\n"
+    out = _html_table(["Milestone", "", "Answers", "High risks", "Medium risks"], rows) + "\n\n"
     for s in scores[1:]:
         if not (s.improved or s.regressed or s.new):
             continue

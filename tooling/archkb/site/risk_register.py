@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from archkb.reviews.review import risk_of, risk_reason, score
-from archkb.site.markdown import FILTER_BOX, front_matter, page_title, rel
+from archkb.site.markdown import filter_box, front_matter, page_title, rel
 from archkb.site.review_md import _table, today_for_pages
 from archkb.site.sanitize import attr_text, inline_markdown, md_text
 
@@ -99,5 +99,4 @@ def risk_register(ctx: Any) -> str:
                    rows) or "No open risks.\n\n"
     # A wide table: the theme's `hide` front matter gives it the width of both sidebars.
     meta = front_matter({"title": page_title("Risk register"), "archkb_index": True, "hide": ["navigation", "toc"]})
-    return meta + "# Risk register\n\n" + intro + FILTER_BOX.replace(
-        "Filter by id, title, status, date or tag", "Filter by record, level, owner or text") + table
+    return meta + "# Risk register\n\n" + intro + filter_box("record, level, owner or text") + table

@@ -28,6 +28,10 @@ _TAG = re.compile(r"<[^>]*>")
 _UNSAFE_NAME = re.compile(r"^<\s*/?\s*(script|foreignObject|iframe)|\son[a-z]+\s*=", re.I)
 _UNSAFE_HREF = re.compile(r"href\s*=\s*\"\s*(javascript|data|vbscript):", re.I)
 _QUOTED = re.compile(r'"[^"]*"')
+_SIZE = re.compile(r'<svg\b[^>]*?\bwidth="([0-9.]+)pt"[^>]*?\bheight="([0-9.]+)pt"', re.S)
+PX_PER_PT = 4 / 3
+LEGIBLE_SCALE = 0.75
+"""Graphviz's smallest labels are 9 pt, 12 CSS px at natural size: shown at 3/4 of it or more they stay >= 9 px."""
 # Graphs per process: large enough to amortise start-up, small enough to spread over cores.
 BATCH = 40
 
@@ -57,6 +61,14 @@ def clean_svg(svg: str) -> str:
         # Labels are escaped by dot.py and URLs are built from checked ids; this is the last guard.
         raise ArchkbError("refusing a diagram with active content (script, event handler or javascript: URL)")
     return svg + "\n"
+
+
+def svg_size(svg: str) -> tuple[float, float]:
+    """The natural size of a Graphviz SVG in CSS px (its `width`/`height` are in pt); (0, 0) when unknown."""
+    found = _SIZE.search(svg)
+    if not found:
+        return 0.0, 0.0
+    return round(float(found.group(1)) * PX_PER_PT, 1), round(float(found.group(2)) * PX_PER_PT, 1)
 
 
 def _run(engine: str, dots: list[str]) -> list[str]:
