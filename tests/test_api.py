@@ -81,3 +81,21 @@ def test_bad_records_are_problems_not_exceptions(tmp_path) -> None:
     (root / "adr" / "ADR-0999-broken.yaml").write_text("id: ADR-0999\ntitle: [unclosed\n")
     kb = archkb.load(str(root), use_cache=False)
     assert any(p.position.path.endswith("ADR-0999-broken.yaml") for p in kb.check().problems)
+
+
+def test_the_cache_salt_covers_every_sub_package() -> None:
+    """A rule edited in rules/ (not only in core/) must invalidate cached check results."""
+    from archkb.core import snapshot
+
+    here = os.path.dirname(archkb.__file__)
+    rule = os.path.join(here, "rules", "core.py")
+    snapshot.salt.cache_clear()
+    before = snapshot.salt()
+    st = os.stat(rule)
+    try:
+        os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000))
+        snapshot.salt.cache_clear()
+        assert snapshot.salt() != before
+    finally:
+        os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns))
+        snapshot.salt.cache_clear()

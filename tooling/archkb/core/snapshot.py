@@ -81,7 +81,8 @@ def _refused(rel: str, why: str) -> Problem:
 def salt() -> bytes:
     """Changes whenever the tool or its schemas change, invalidating cached records."""
     h = hashlib.blake2b(__version__.encode(), digest_size=16)
-    here = os.path.dirname(os.path.abspath(__file__))
+    # The whole package, not just core/: a change to any rule must invalidate cached results.
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for folder, _, names in sorted(os.walk(here)):
         for name in sorted(names):
             if name.endswith(".py"):
