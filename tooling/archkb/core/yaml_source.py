@@ -323,9 +323,9 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
                             Position(path, line, col), hint="save the file as UTF-8")]
     nul = text.find("\x00")
     if nul >= 0:
-        before = text[:nul]
-        line = before.count("\n") + 1
-        col = nul - (before.rfind("\n") + 1) + 1
+        head = text[:nul]
+        line = head.count("\n") + 1
+        col = nul - (head.rfind("\n") + 1) + 1
         return None, [error("E011", "NUL byte in a text file", Position(path, line, col))]
     return text, []
 
@@ -337,8 +337,9 @@ def load_text(path: str, text: str, raw: bytes | None = None) -> SourceDoc:
         data = _parse(text)
     except _DuplicateKey as exc:
         m = exc.problem_mark
+        line, col = (m.line + 1, m.column + 1) if m is not None else (1, 1)
         doc.problems.append(error("E002", f"duplicate key {exc.key!r} (first at line {exc.first.line + 1})",
-                                  Position(path, m.line + 1, m.column + 1)))
+                                  Position(path, line, col)))
         return doc
     except _TooDeep as exc:
         doc.problems.append(error("E014", f"nesting deeper than {_MAX_DEPTH} levels",

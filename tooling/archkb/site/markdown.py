@@ -625,7 +625,7 @@ def newest_first(recs: Iterable[Any]) -> list[Any]:
 def decision_log(ctx: PageContext) -> str:
     uri = "decisions/index.md"
     recs = newest_first(ctx.catalog.records("decision"))
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for r in recs:
         counts[r.status.value] += 1
     summary = ", ".join(f"{counts[s]} {s}" for s in DECISION_STATUSES if counts[s])

@@ -191,7 +191,7 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
                 edit_base += "/"
         return SiteOptions(
             use_directory_urls=config.use_directory_urls,
-            diagrams=self.config.diagrams or "off",
+            diagrams=str(self.config.diagrams or "off"),
             cache_dir=cache_dir(self.root, "svg") if self.config.cache else None,
             workers=self.config.workers or None,
             edit_base=edit_base,
@@ -373,9 +373,12 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
                     fh.write(read_regular(str(file.abs_src_path), 256 * 1024 * 1024))
                 copied += 1
                 continue
-            mode = "w" if isinstance(content, str) else "wb"
-            with open(target, mode, **({"encoding": "utf-8", "newline": ""} if mode == "w" else {})) as fh:
-                fh.write(content)
+            if isinstance(content, str):
+                with open(target, "w", encoding="utf-8", newline="") as text_out:
+                    text_out.write(content)
+            else:
+                with open(target, "wb") as bin_out:
+                    bin_out.write(content)
             pages += file.is_documentation_page()
             copied += not file.is_documentation_page()
         exported = dict(raw)
