@@ -28,6 +28,7 @@ from archkb.adopt.normalise import (
     number_from_name,
 )
 from archkb.adopt.options import intro_and_list, name_and_summary, option_by_number
+from archkb.adopt.references import source_number
 from archkb.adopt.titles import import_title
 from archkb.core.trusted import Untrusted, read_inside
 
@@ -471,10 +472,7 @@ class _Index:
     def of(cls, ids: dict[str, str]) -> _Index:
         by_number: dict[int, str] = {}
         for rel, rid in ids.items():
-            parts = rel.split("/")
-            n = number_from_name(parts[-1])
-            if n is None and len(parts) > 1:
-                n = number_from_name(parts[-2])
+            n = source_number(rel)
             if n is not None:
                 by_number.setdefault(n, rid)
         return cls({rel.split("/")[-1].lower(): rid for rel, rid in ids.items()},

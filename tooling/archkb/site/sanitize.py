@@ -283,3 +283,12 @@ def block_markdown(text: str, css_class: str = "archkb-text") -> str:
 def attr_text(text: str) -> str:
     """A plain string escaped for an HTML attribute or element text (quotes included)."""
     return html.escape(" ".join(text.split()), quote=True)
+
+
+def md_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table of already-safe cells ("" when there are no rows, so empty sections vanish)."""
+    if not rows:
+        return ""
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+    return "\n".join(out) + "\n\n"
