@@ -19,6 +19,7 @@ build: $(STAMP) dot  ## build the site into site/ (strict, as CI does)
 
 test: $(STAMP) dot chromium poppler  ## lint, check the knowledge base, run the test suite
 	$(BIN)/ruff check tooling tests benchmarks
+	$(BIN)/mypy
 	$(BIN)/archkb check --strict .
 	$(BIN)/archkb schema --check
 	$(BIN)/pytest -q

@@ -29,6 +29,8 @@ sys.path.insert(0, HERE)
 
 import generate  # noqa: E402
 
+from archkb.core.cache import cache_dir  # noqa: E402
+
 MKDOCS_YML = """\
 site_name: Synthetic knowledge base
 repo_url: https://example.invalid/kb
@@ -82,7 +84,7 @@ def measure(work: str, adrs: int, patterns: int, repeat: int) -> dict[str, float
     export = os.path.join(work, f"export-{adrs}")
     subprocess.run([os.path.join(BIN, "archkb"), "export-site", export, "-f", cfg], check=True,
                    capture_output=True, env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    cache = os.path.join(kb, ".archkb_cache", "svg")
+    cache = cache_dir(kb, "svg")
     cold, warm, plain, drawn_cold, drawn_warm = [], [], [], [], []
     for _ in range(repeat):
         shutil.rmtree(cache, ignore_errors=True)

@@ -31,3 +31,12 @@ def assert_golden(rel: str, text: str) -> None:
 @pytest.fixture(autouse=True)
 def _fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ARCHKB_TODAY", "2026-11-25")
+
+
+@pytest.fixture(autouse=True)
+def _private_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Caches and journals of a test run go to a temp folder, never to the user's home."""
+    if "ARCHKB_CACHE_DIR" not in os.environ:
+        monkeypatch.setenv("ARCHKB_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "archkb-cache"))
+    if "ARCHKB_STATE_DIR" not in os.environ:
+        monkeypatch.setenv("ARCHKB_STATE_DIR", str(tmp_path_factory.getbasetemp() / "archkb-state"))

@@ -9,6 +9,7 @@ import shutil
 import pytest
 
 from archkb.cli import main
+from archkb.core.cache import cache_dir
 from conftest import FIXTURES
 
 KB = os.path.join(FIXTURES, "kb-small")
@@ -49,7 +50,8 @@ def test_usage_errors_exit_two(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cache_gives_the_same_answer_and_notices_changes(tmp_path: str, capsys: pytest.CaptureFixture[str]) -> None:
     kb = copy_kb(tmp_path)
     assert main(["check", kb]) == 0
-    assert os.path.exists(os.path.join(kb, ".archkb_cache", "check.pickle"))
+    assert os.path.exists(cache_dir(kb, "check.json"))
+    assert not os.path.exists(os.path.join(kb, ".archkb_cache"))
     assert main(["check", kb]) == 0
     path = os.path.join(kb, "adr", "ADR-0003-partition-by-customer.yaml")
     with open(path, "a", encoding="utf-8") as fh:
@@ -65,10 +67,9 @@ def test_cache_gives_the_same_answer_and_notices_changes(tmp_path: str, capsys: 
 def test_corrupt_cache_is_ignored(tmp_path: str) -> None:
     kb = copy_kb(tmp_path)
     assert main(["check", kb]) == 0
-    for name in os.listdir(os.path.join(kb, ".archkb_cache")):
-        if name.endswith(".pickle"):
-            with open(os.path.join(kb, ".archkb_cache", name), "wb") as fh:
-                fh.write(b"not a pickle")
+    for name in os.listdir(cache_dir(kb)):
+        with open(cache_dir(kb, name), "wb") as fh:
+            fh.write(b"not json")
     assert main(["check", kb]) == 0
 
 

@@ -28,7 +28,9 @@ from archkb.adopt.normalise import (
     number_from_name,
 )
 from archkb.adopt.options import intro_and_list, name_and_summary, option_by_number
+from archkb.adopt.references import source_number
 from archkb.adopt.titles import import_title
+from archkb.core.trusted import Untrusted, read_inside
 
 NON_RECORD_NAMES = {"readme", "index", "toc", "_sidebar", "summary", "changelog", "contributing", "license"}
 LINE_MAX = 500
@@ -458,63 +460,84 @@ def assign_ids(entries: list[tuple[str, ParsedAdr]], offset: int = 0) -> dict[st
     return ids
 
 
-def resolve_links(records: dict[str, dict[str, Any]], parsed: dict[str, ParsedAdr], ids: dict[str, str],
-                  reports: dict[str, FileReport]) -> None:
-    """Read every relation statement, resolve its targets and state each link once on the newer record."""
-    by_base = {rel.split("/")[-1].lower(): rid for rel, rid in ids.items()}
-    by_folder = {rel.split("/")[-2].lower(): rid for rel, rid in ids.items() if "/" in rel}
-    by_number: dict[int, str] = {}
-    for rel, rid in ids.items():
-        n = number_from_name(rel.split("/")[-1]) if number_from_name(rel.split("/")[-1]) is not None else (
-            number_from_name(rel.split("/")[-2]) if "/" in rel else None)
-        if n is not None:
-            by_number.setdefault(n, rid)
-    links: set[tuple[str, str, str]] = set()  # (source, type, target)
-    for rel, p in parsed.items():
-        rid = ids[rel]
-        # "Partly superseded" in the status makes every "superseded by" in the file partial.
-        partly = bool(p.status and re.search(r"\b(partly|partially|in part)\b", p.status, re.I))
-        for st in p.statements:
-            targets = []
-            for f in st.files:
-                base = f.split("#")[0].rstrip("/").split("/")[-1].lower()
-                target = by_base.get(base) or by_folder.get(base)
-                if target is None:
-                    n = number_from_name(base)
-                    target = by_number.get(n) if n is not None else None
-                if target:
-                    targets.append(target)
-                elif base.endswith(".md"):
-                    reports[rel].warnings.append(f"line {st.line}: link target {f!r} is not a record here; dropped")
-            if not targets:
-                for n in st.numbers:
-                    if n in by_number:
-                        targets.append(by_number[n])
-            for target in targets:
-                if target == rid:
-                    continue
-                if st.relation in ("superseded_by", "amended_by"):
-                    newer, older = target, rid
-                else:
-                    newer, older = rid, target
-                partial = st.partial or (partly and st.relation == "superseded_by")
-                kind = "amends" if partial or st.relation in ("amends", "amended_by") else "supersedes"
-                links.add((newer, kind, older))
+@dataclass
+class _Index:
+    """Imported records by file name, by folder name (one ADR per folder) and by number."""
+
+    by_base: dict[str, str]
+    by_folder: dict[str, str]
+    by_number: dict[int, str]
+
+    @classmethod
+    def of(cls, ids: dict[str, str]) -> _Index:
+        by_number: dict[int, str] = {}
+        for rel, rid in ids.items():
+            n = source_number(rel)
+            if n is not None:
+                by_number.setdefault(n, rid)
+        return cls({rel.split("/")[-1].lower(): rid for rel, rid in ids.items()},
+                   {rel.split("/")[-2].lower(): rid for rel, rid in ids.items() if "/" in rel}, by_number)
+
+    def file(self, name: str) -> str | None:
+        base = name.split("#")[0].rstrip("/").split("/")[-1].lower()
+        target = self.by_base.get(base) or self.by_folder.get(base)
+        if target is None and (n := number_from_name(base)) is not None:
+            target = self.by_number.get(n)
+        return target
+
+
+def _statement_targets(st: Any, index: _Index, report: FileReport) -> list[str]:
+    targets = []
+    for f in st.files:
+        target = index.file(f)
+        if target:
+            targets.append(target)
+        elif f.split("#")[0].rstrip("/").lower().endswith(".md"):
+            report.warnings.append(f"line {st.line}: link target {f!r} is not a record here; dropped")
+    return targets or [index.by_number[n] for n in st.numbers if n in index.by_number]
+
+
+def _stated_links(rid: str, p: ParsedAdr, index: _Index, report: FileReport) -> set[tuple[str, str, str]]:
+    """(newer, type, older) for every relation statement of one file."""
+    out: set[tuple[str, str, str]] = set()
+    # "Partly superseded" in the status makes every "superseded by" in the file partial.
+    partly = bool(p.status and re.search(r"\b(partly|partially|in part)\b", p.status, re.I))
+    for st in p.statements:
+        for target in _statement_targets(st, index, report):
+            if target == rid:
+                continue
+            newer, older = (target, rid) if st.relation in ("superseded_by", "amended_by") else (rid, target)
+            partial = st.partial or (partly and st.relation == "superseded_by")
+            kind = "amends" if partial or st.relation in ("amends", "amended_by") else "supersedes"
+            out.add((newer, kind, older))
+    return out
+
+
+def _state_once(records: dict[str, dict[str, Any]], links: set[tuple[str, str, str]]) -> None:
     # A pair stated both ways round: keep the direction where the later record is the newer one.
     for newer, kind, older in sorted(links):
         if (older, kind, newer) in links and newer < older:
             links.discard((newer, kind, older))
     for newer, kind, older in sorted(links):
-        rec = records[newer]
         if kind == "amends" and (newer, "supersedes", older) in links:
             continue
-        rec.setdefault("links", []).append({"type": kind, "target": older})
+        records[newer].setdefault("links", []).append({"type": kind, "target": older})
     for rec in records.values():
         if "links" in rec:
             unique = {(link["type"], link["target"]): link for link in rec["links"] if link.get("target") in records}
             rec["links"] = [unique[k] for k in sorted(unique)]
             if not rec["links"]:
                 del rec["links"]
+
+
+def resolve_links(records: dict[str, dict[str, Any]], parsed: dict[str, ParsedAdr], ids: dict[str, str],
+                  reports: dict[str, FileReport]) -> None:
+    """Read every relation statement, resolve its targets and state each link once on the newer record."""
+    index = _Index.of(ids)
+    links: set[tuple[str, str, str]] = set()
+    for rel, p in parsed.items():
+        links |= _stated_links(ids[rel], p, index, reports[rel])
+    _state_once(records, links)
 
 
 def reconcile_statuses(records: dict[str, dict[str, Any]], sources: dict[str, str],
@@ -546,9 +569,11 @@ def import_folder(src: str, *, fmt: str = "auto", today: dt.date | None = None, 
     parsed: dict[str, ParsedAdr] = {}
     for rel in find_markdown(src):
         report = reports[rel] = FileReport(rel)
-        try:
-            with open(os.path.join(src, rel), encoding="utf-8-sig", errors="replace") as fh:
-                text = fh.read(2_000_000)
+        try:  # the one reading policy: regular files inside the source, no symlinks, no FIFOs
+            text = read_inside(src, rel, 2_000_000)[:2_000_000].decode("utf-8-sig", errors="replace")
+        except Untrusted as exc:
+            report.skipped = f"not read: {exc.reason}"
+            continue
         except OSError as exc:
             report.skipped = f"cannot read: {exc.strerror}"
             continue

@@ -17,6 +17,8 @@ from archkb.adopt.convert import ImportResult
 from archkb.adopt.references import ReferenceResult, resolve_references
 from archkb.adopt.writer import record_yaml, slug
 from archkb.core.errors import InvalidInput
+from archkb.core.mkdocs_yml import load_inert
+from archkb.core.trusted import Untrusted, read_inside, read_regular
 
 
 @dataclass
@@ -30,19 +32,17 @@ class ImportPlan:
 
 
 def _mkdocs(root: str) -> tuple[str | None, dict[str, Any]]:
-    """The text of mkdocs.yml at the root and its settings (MkDocs' own YAML loader: `!ENV` and friends)."""
-    path = os.path.join(root, "mkdocs.yml")
-    if not os.path.isfile(path):
-        return None, {}
-    from mkdocs.utils.yaml import yaml_load
+    """The text of mkdocs.yml at the root and its settings, read without executing anything.
 
-    with open(path, encoding="utf-8") as fh:
-        text = fh.read()
+    MkDocs' own loader runs `!!python/...` tags; here they (and `!ENV`) are inert (None), which is
+    enough to read `docs_dir` and `exclude_docs`.
+    """
+    path = os.path.join(root, "mkdocs.yml")
     try:
-        data = yaml_load(text)
-    except Exception:  # a broken mkdocs.yml is mkdocs' to report; here it only means "cannot tell"
-        return text, {}
-    return text, data if isinstance(data, dict) else {}
+        text = read_regular(path, 1024 * 1024).decode("utf-8", "replace")
+    except (Untrusted, OSError):
+        return None, {}
+    return text, load_inert(text)
 
 
 def exclude_entry(root: str, src: str) -> tuple[str | None, str | None]:
@@ -75,6 +75,16 @@ def exclude_entry(root: str, src: str) -> tuple[str | None, str | None]:
             f"exclude_docs: |\n  {pattern}\n"), None
 
 
+def _read_image(src: str, source: str) -> bytes:
+    """An image's bytes: inside the source folder every folder on the way is checked too (no symlinked folder)."""
+    limit = 64 * 1024 * 1024
+    base, full = os.path.realpath(src), os.path.abspath(source)
+    rel = os.path.relpath(full, os.path.abspath(src))
+    if not rel.startswith(".."):
+        return read_inside(base, rel.replace(os.sep, "/"), limit)
+    return read_regular(full, limit)
+
+
 def plan_import(result: ImportResult, src: str, *, root: str, out: str, schema_dir: str,
                 source_url: str | None = None) -> ImportPlan:
     """The files one import writes under `root`: records in `out`, images under the docs folder's `assets/`."""
@@ -89,9 +99,10 @@ def plan_import(result: ImportResult, src: str, *, root: str, out: str, schema_d
     for rid, rec in sorted(result.records.items()):
         plan.create[posixpath.join(out_rel, f"{rid}-{slug(rec['title'])}.yaml")] = record_yaml(rec, schema_dir)
     for source, dest in sorted(plan.references.images.items()):
-        try:
-            with open(source, "rb") as fh:
-                plan.create[dest] = fh.read()
+        try:  # the reading policy: a symlinked "image" would publish the file it points at
+            plan.create[dest] = _read_image(src, source)
+        except Untrusted as exc:
+            raise InvalidInput(f"not importing the image {source}: it {exc.reason}") from exc
         except OSError as exc:
             raise InvalidInput(f"cannot read the image {source}: {exc.strerror}") from exc
     new_text, advice = exclude_entry(root, src)

@@ -63,14 +63,20 @@ class _Context:
     known_ids: set[str] = field(default_factory=set)
 
 
+def source_number(rel: str) -> int | None:
+    """The ADR number in a source file's name, or in its folder's name (one ADR per folder)."""
+    parts = rel.split("/")
+    n = number_from_name(parts[-1])
+    if n is None and len(parts) > 1:
+        n = number_from_name(parts[-2])
+    return n
+
+
 def numbers(ids_by_rel: dict[str, str]) -> dict[int, str]:
     """Source number -> record id, for numbers that name exactly one imported file."""
     seen: dict[int, list[str]] = {}
     for rel, rid in ids_by_rel.items():
-        parts = rel.split("/")
-        n = number_from_name(parts[-1])
-        if n is None and len(parts) > 1:
-            n = number_from_name(parts[-2])
+        n = source_number(rel)
         if n is not None:
             seen.setdefault(n, []).append(rid)
     return {n: rids[0] for n, rids in seen.items() if len(rids) == 1}

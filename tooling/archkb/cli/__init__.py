@@ -9,6 +9,7 @@ reported here, in one message style (`cli/output.py`), with its own exit code.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -45,6 +46,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
     try:
+        _recover(args)
         return int(args.func(args))
     except ArchkbError as exc:
         return report(exc)
@@ -53,6 +55,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _recover(args: argparse.Namespace) -> None:
+    """Roll back what a killed earlier command left half-applied under this root, before reading it.
+
+    Cheap when there is nothing to do (one `isdir` of the root's state folder outside the tree).
+    """
+    root = getattr(args, "root", None)
+    if isinstance(root, str) and os.path.isdir(root):
+        from archkb.core.fileio import recover
+
+        recover(root)
 
 
 def run() -> None:

@@ -87,9 +87,13 @@ def cmd_init(args: argparse.Namespace) -> int:
 def cmd_import(args: argparse.Namespace) -> int:
     from archkb.adopt.convert import import_folder
     from archkb.adopt.publish import plan_import
+    from archkb.cli.output import safe_text
     from archkb.core.catalog import load_catalog
     from archkb.core.config import load_config
+    from archkb.core.fileio import recover, write_new
 
+    if os.path.isdir(args.root):
+        recover(args.root)  # a killed earlier import is rolled back before ids are compared
     if not os.path.isdir(args.src):
         print(f"archkb: error: no such folder: {args.src}", file=sys.stderr)
         return 2
@@ -127,12 +131,15 @@ def cmd_import(args: argparse.Namespace) -> int:
     for advice in plan.advice:
         print(f"note: {advice}")
     if args.report:
+        # A new file only, through the one writer: never over an existing file or through a symlink.
         data = [{"path": r.path, "id": r.id, "skipped": r.skipped, "mapped": r.mapped, "kept": r.kept,
                  "warnings": r.warnings} for r in result.reports]
-        with open(args.report, "w", encoding="utf-8") as fh:
-            json.dump({"format": result.format, "files": data}, fh, indent=2, ensure_ascii=False)
+        folder, name = os.path.split(os.path.abspath(args.report))
+        write_new(folder, name, json.dumps({"format": result.format, "files": data}, indent=2,
+                                           ensure_ascii=False) + "\n")
+        print(f"wrote the report to {safe_text(args.report)}")
     if args.dry_run:
-        print("dry run: nothing written")
+        print("dry run: no records written")
         return 0
     from archkb.core.fileio import Transaction
 

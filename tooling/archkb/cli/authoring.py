@@ -72,20 +72,23 @@ def _base_catalogs(root: str, base: str | None) -> list[Any]:
 
 def cmd_new_adr(args: argparse.Namespace) -> int:
     from archkb.authoring.scaffold import adr_text, create, new_adr_path
+    from archkb.core.fileio import root_lock
     from archkb.pr.gitdiff import next_free_adr, remote_adr_numbers
 
     if not os.path.isdir(args.root):
         return usage_error(f"no such folder: {args.root}")
-    catalog = _catalog(args.root)
-    rid, skipped = next_free_adr([catalog, *_base_catalogs(args.root, args.base)], remote_adr_numbers(args.root))
-    for taken, branches in skipped:
-        print(f"skipped {taken}: used on {', '.join(branches)}", file=sys.stderr)
-    for target in args.supersedes + args.amends + args.applies:
-        if catalog.entry(target) is None:
-            raise NotFound(f"no record {target!r}")
-    text = adr_text(catalog, rid, args.title, _today(), supersedes=args.supersedes,
-                    amends=args.amends, applies=args.applies)
-    print(create(args.root, new_adr_path(rid, args.title), text))
+    # One writer at a time from choosing the number to creating the file: parallel runs get distinct numbers.
+    with root_lock(args.root):
+        catalog = _catalog(args.root)
+        rid, skipped = next_free_adr([catalog, *_base_catalogs(args.root, args.base)], remote_adr_numbers(args.root))
+        for taken, branches in skipped:
+            print(f"skipped {taken}: used on {', '.join(branches)}", file=sys.stderr)
+        for target in args.supersedes + args.amends + args.applies:
+            if catalog.entry(target) is None:
+                raise NotFound(f"no record {target!r}")
+        text = adr_text(catalog, rid, args.title, _today(), supersedes=args.supersedes,
+                        amends=args.amends, applies=args.applies)
+        print(create(args.root, new_adr_path(rid, args.title), text))
     return 0
 
 

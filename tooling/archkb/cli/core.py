@@ -61,7 +61,7 @@ def register(commands: Any, exports: Any) -> None:
     p.add_argument("--format", choices=("text", "github", "json"), default="text",
                    help="text lines, GitHub Actions annotations, or JSON")
     p.add_argument("--strict", action="store_true", help="warnings fail the check too")
-    p.add_argument("--no-cache", action="store_true", help="ignore and do not write .archkb_cache/")
+    p.add_argument("--no-cache", action="store_true", help="ignore and do not write the check cache (kept outside the tree)")
     p.add_argument("--today", type=parse_date, help="check as of this date (default: today)")
     p.add_argument("--base", metavar="REF", help="also apply the pull-request rules against this git revision")
     p.set_defaults(func=cmd_check)

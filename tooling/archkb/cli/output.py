@@ -10,14 +10,12 @@ from __future__ import annotations
 import sys
 
 from archkb.core.errors import ArchkbError
-
-_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0, 32), 127) if c not in (9,)}
-_CONTROL.update({0x85: "\\x85", 0x2028: "\\u2028", 0x2029: "\\u2029"})
+from archkb.core.problems import escape_controls
 
 
 def safe_text(text: str) -> str:
     """`text` with control characters (newlines, escape codes) shown as escapes, and undecodable bytes as `\\udcxx`."""
-    return text.translate(_CONTROL).encode("utf-8", "backslashreplace").decode("utf-8")
+    return escape_controls(text)
 
 
 def report(exc: ArchkbError) -> int:

@@ -1,10 +1,10 @@
 """Find every record file of a knowledge base, load and validate it, and index records by id.
 
 Each record keeps its source path beside it (positions stay out of the models); a source's
-node positions are recomputed only when a problem needs them. Parsed data is cached in
-`.archkb_cache/` keyed on each file's content, so unchanged files are not parsed again
-(plain data, not models: unpickling 10,000 pydantic models costs more than validating them
-again). Large knowledge bases are parsed on every core.
+node positions are recomputed only when a problem needs them. Parsed data is cached as
+tagged JSON outside the tree (`core/cache.py`), keyed on each file's content, so unchanged
+files are not parsed again (plain data, not models: validating again is cheap, and nothing
+from the repository is ever unpickled). Large knowledge bases are parsed on every core.
 """
 
 from __future__ import annotations
@@ -18,16 +18,17 @@ from typing import Any, Literal, overload
 
 from pydantic import BaseModel
 
+from archkb.core.cache import problems_from_rows, problems_to_rows, read_cached, write_cached
 from archkb.core.config import KbConfig, load_config
 from archkb.core.kinds import KINDS, Kind
 from archkb.core.portal import add_sources
 from archkb.core.problems import Position, Problem, error, warning
-from archkb.core.snapshot import Snapshot, read_cached, salt, snapshot, write_cached
+from archkb.core.snapshot import Snapshot, salt, snapshot
 from archkb.core.validate import validate
 from archkb.core.yaml_source import SCHEMA_COMMENT_PREFIX, SourceDoc, decode, load_bytes, load_file
 from archkb.models import Checklist, Decision, Pattern, Principle, Record, Review
 
-_CACHE_FILE = "catalog.pickle"
+_CACHE_FILE = "catalog"
 
 
 @dataclass
@@ -111,11 +112,28 @@ class Catalog:
 
 
 def _read_cache(root: str) -> dict[str, tuple[bytes, Any, list[Problem]]]:
-    return read_cached(root, _CACHE_FILE, salt()) or {}
+    """Parsed data by file from the last run; anything malformed is dropped (and parsed again)."""
+    stored = read_cached(root, _CACHE_FILE, salt())
+    out: dict[str, tuple[bytes, Any, list[Problem]]] = {}
+    if not isinstance(stored, dict):
+        return out
+    for rel, row in stored.items():
+        if not (isinstance(row, list) and len(row) == 3 and isinstance(row[0], str)):
+            continue
+        problems = problems_from_rows(row[2])
+        if problems is None:
+            continue
+        try:
+            digest = bytes.fromhex(row[0])
+        except ValueError:
+            continue
+        out[rel] = (digest, row[1], problems)
+    return out
 
 
 def _write_cache(root: str, data: dict[str, tuple[bytes, Any, list[Problem]]]) -> None:
-    write_cached(root, _CACHE_FILE, salt(), data)
+    write_cached(root, _CACHE_FILE, salt(),
+                 {rel: [digest.hex(), value, problems_to_rows(problems)] for rel, (digest, value, problems) in data.items()})
 
 
 def _parse_chunk(chunk: list[tuple[str, bytes]]) -> list[tuple[str, Any, list[Problem]]]:

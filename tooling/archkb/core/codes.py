@@ -50,7 +50,7 @@ CODES: dict[str, Code] = {
              "adr/ADR-0002-x.yaml:3:9: error E009 ADR-0002 is 'superseded' but no decision supersedes it"),
         Code("E010", _E, "A record is superseded by an accepted decision but is not marked superseded",
              "adr/ADR-0002-x.yaml:3:9: error E010 ADR-0002 is superseded by accepted ADR-0005 but its status is 'accepted'"),
-        Code("E011", _E, "The file is not valid UTF-8 text (or holds a NUL byte)",
+        Code("E011", _E, "The file is not valid UTF-8 text (or holds a NUL byte), or cannot be read",
              "adr/ADR-0003-x.yaml:2:7: error E011 not UTF-8: byte 0xff cannot be decoded"),
         Code("E012", _E, "The file is larger than the size limit",
              "adr/ADR-0003-x.yaml:1:1: error E012 file is larger than the limit of 1,048,576 bytes"),
@@ -74,6 +74,17 @@ CODES: dict[str, Code] = {
              "patterns/rag.yaml:50:11: error E021 flows[2].from: no component 'index'"),
         Code("E022", _E, "The knowledge-base configuration (archkb.yaml) is invalid",
              "archkb.yaml:3:5: error E022 categories.decision: Input should be a valid list"),
+        Code("E023", _E, "A path is not read: a symlink, a folder named like a record, a FIFO, a device or an "
+             "unreadable folder (records and archkb.yaml are regular files inside the knowledge base)",
+             "adr/ADR-0003-x.yaml:1:1: error E023 not read: is a symlink; records are regular files inside the "
+             "knowledge base"),
+        Code("E024", _E, "A value is too large to read: an integer (decimal, hex, octal or base 60) past Python's "
+             "4,300-digit limit",
+             "adr/ADR-0003-x.yaml:7:8: error E024 value too large: an integer written with 5,000 characters "
+             "(the limit is 4,300)"),
+        Code("E025", _E, "A check crashed on this input (a bug in archkb); the other checks still ran",
+             "adr/ADR-0003-x.yaml:1:1: error E025 check check_links crashed on this input (KeyError: 'x'); "
+             "the other checks ran"),
         Code("E026", _E, "A portal source (`sources:` in archkb.yaml) cannot be read",
              "archkb.yaml:1:1: error E026 sources[0] (payments): no folder '../payments-kb'"),
         Code("W001", _W, "An accepted decision depends on a deprecated or superseded record",
@@ -92,6 +103,9 @@ CODES: dict[str, Code] = {
              "adr/ADR-0003-x.yml:1:1: warning W007 ignored: record files end in .yaml"),
         Code("W008", _W, "A tag nearly duplicates another (same without hyphens, or one letter apart on long tags)",
              "adr/ADR-0009-x.yaml:8:5: warning W008 tag 'cicd' (1 record) looks like 'ci-cd' (4 records)"),
+        Code("W009", _W, "A symlink under docs/ or the theme's custom_dir: MkDocs would publish the file it points at",
+             "docs/notes.md:1:1: warning W009 symlink in a folder MkDocs publishes: the site would contain the file "
+             "it points at"),
         Code("W010", _W, "A relative link in a record's text points at no record and no file (a dead link on the site)",
              "adr/ADR-0003-x.yaml:12:3: warning W010 context: link to '0004-y.md': no record or file 'adr/0004-y.md'"),
         Code("W011", _W, "A decision has no date (an import whose source gave none that could be read)",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationError
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
 
 from archkb.core.problems import Problem, error
 from archkb.core.snapshot import CONFIG_FILE
@@ -85,6 +87,17 @@ class KbConfig(Strict):
     """Where the JSON Schemas live, relative to the KB root: record modelines point there and `archkb schema
     --write` writes there, so editors resolve them in any repository (`archkb init` creates the folder)."""
 
+    @field_validator("categories", "responsibilities")
+    @classmethod
+    def _unique_ids(cls, items: list[Any]) -> list[Any]:
+        """An id listed twice would make two navigation sections and pages at one URL."""
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"id {item.id!r} is listed twice")
+            seen.add(item.id)
+        return items
+
     @property
     def category_ids(self) -> list[str]:
         return [c.id for c in self.categories]
@@ -98,7 +111,7 @@ def load_config(root: str) -> tuple[KbConfig, list[Problem]]:
     import os
 
     path = os.path.join(root, CONFIG_FILE)
-    if not os.path.exists(path):
+    if not os.path.lexists(path):
         return KbConfig(), []
     doc: SourceDoc = load_file(path, CONFIG_FILE)
     if doc.problems:

@@ -42,10 +42,13 @@ def source_roots(root: str) -> list[str]:
     """The absolute folders of the sources listed in ROOT/archkb.yaml, read without validating (for cache keys)."""
     import yaml
 
+    from archkb.core.trusted import Untrusted, read_regular
+
     try:
-        with open(os.path.join(root, "archkb.yaml"), encoding="utf-8") as fh:
-            data = yaml.load(fh, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except (OSError, yaml.YAMLError, UnicodeDecodeError):
+        # A regular file only (a FIFO would block); the loader reports a bad archkb.yaml, not this.
+        raw = read_regular(os.path.join(root, "archkb.yaml"), 1024 * 1024)
+        data = yaml.load(raw.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except (OSError, Untrusted, yaml.YAMLError, UnicodeDecodeError):
         return []
     sources = data.get("sources") if isinstance(data, dict) else None
     out = []

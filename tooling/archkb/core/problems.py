@@ -10,6 +10,21 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import Enum
 
+# Characters that move the cursor, end a line, recolour a terminal or reorder text (Trojan Source),
+# shown as escapes wherever a value from the repository (a file name, an id) is printed.
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0, 32), *range(0x7f, 0xa0)) if c != 9}
+_CONTROL.update({c: f"\\u{c:04x}" for c in (0x2028, 0x2029, *range(0x200b, 0x2010), *range(0x202a, 0x202f),
+                                              *range(0x2066, 0x206a), 0xfeff)})
+
+
+def escape_controls(text: str) -> str:
+    """`text` with control and bidi characters as escapes and undecodable bytes (surrogates) as `\\udcxx`.
+
+    The result is printable, one line, and encodable as UTF-8: safe for a terminal, a CI log,
+    an annotation or a page.
+    """
+    return text.translate(_CONTROL).encode("utf-8", "backslashreplace").decode("utf-8")
+
 
 class Severity(str, Enum):
     """How bad a problem is: errors fail `archkb check`; warnings fail it only with --strict."""
@@ -49,10 +64,10 @@ class Problem:
         return (p.path, p.line, p.col, self.code, self.message)
 
     def format_text(self) -> str:
-        """`path:line:col: error E006 message` (plus the hint on its own indented line)."""
-        text = f"{self.position}: {self.severity.value} {self.code} {self.message}"
+        """`path:line:col: error E006 message` (plus the hint on its own indented line); every value escaped."""
+        text = escape_controls(f"{self.position}: {self.severity.value} {self.code} {self.message}")
         if self.hint:
-            text += f"\n    hint: {self.hint}"
+            text += f"\n    hint: {escape_controls(self.hint)}"
         return text
 
     def format_github(self) -> str:
@@ -60,9 +75,11 @@ class Problem:
         level = "error" if self.is_error else "warning"
         p = self.position
         msg = self.message + (f" (hint: {self.hint})" if self.hint else "")
+        # Line breaks stay real characters (GitHub decodes %0A back, so the path still matches the
+        # file); escape codes and undecodable bytes are shown as escapes in the path and the message.
         return (
-            f"::{level} file={_gh_prop(p.path)},line={p.line},col={p.col},"
-            f"title={_gh_prop(self.code)}::{_gh_data(msg)}"
+            f"::{level} file={_gh_prop(_gh_keep_lines(p.path))},line={p.line},col={p.col},"
+            f"title={_gh_prop(escape_controls(self.code))}::{_gh_data(_gh_keep_lines(msg))}"
         )
 
     def to_json(self) -> dict[str, object]:
@@ -81,12 +98,19 @@ class Problem:
 
 
 def _gh_data(text: str) -> str:
-    # GitHub's workflow-command escaping (actions/toolkit core/src/command.ts).
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    # GitHub's workflow-command escaping (actions/toolkit core/src/command.ts); every other line
+    # break a log viewer might honour is encoded too, so nothing can start a second command.
+    return (text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            .replace("\x85", "%C2%85").replace("\u2028", "%E2%80%A8").replace("\u2029", "%E2%80%A9"))
 
 
 def _gh_prop(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _gh_keep_lines(text: str) -> str:
+    """Escape codes out, but CR and LF kept for `_gh_data` to encode (GitHub decodes them back)."""
+    return "\n".join("\r".join(escape_controls(part) for part in line.split("\r")) for line in text.split("\n"))
 
 
 def error(code: str, message: str, position: Position, hint: str | None = None) -> Problem:

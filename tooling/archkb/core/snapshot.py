@@ -1,7 +1,7 @@
-"""Read a knowledge base's files once, digest them, and keep derived results in `.archkb_cache/`.
+"""Read a knowledge base's files once and digest them, so derived results can be cached by content.
 
 Deliberately light (no pydantic, no networkx): an unchanged knowledge base is answered from
-the cache after nothing more than reading and hashing its files. Cache keys cover the
+the cache (`core/cache.py`, outside the tree) after nothing more than reading and hashing its files. Cache keys cover the
 files' paths and contents, the configuration and the tool's own code (`salt`), so a hit
 is exactly what a fresh computation would give.
 """
@@ -11,40 +11,70 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import pickle
-import tempfile
+import stat
 from dataclasses import dataclass
-from typing import Any
 
 from archkb import __version__
 from archkb.core.kinds import RECORD_FOLDERS
-from archkb.core.problems import Position, Problem, warning
+from archkb.core.mkdocs_yml import publish_symlink_warnings
+from archkb.core.problems import Position, Problem, error, warning
+from archkb.core.trusted import Untrusted, describe, read_regular, refusal
 
-CACHE_DIR = ".archkb_cache"
 CONFIG_FILE = "archkb.yaml"
 MAX_FILE_BYTES = 1024 * 1024
 
 
 def discover(root: str) -> tuple[list[tuple[str, str]], list[Problem]]:
-    """Record files under `root` as (kind, relative path), sorted; stray `.yml` files are warned about."""
+    """Record files under `root` as (kind, relative path), sorted, and the problems of what is not read.
+
+    Only regular files directly in a record folder are records (`core/trusted.py`): a record
+    folder that is a symlink, and a `*.yaml` entry that is a symlink (dangling or not), a
+    folder, a FIFO or a device is refused with E023 and never opened. Stray `.yml` files
+    are warned about (W007).
+    """
     found: list[tuple[str, str]] = []
     problems: list[Problem] = []
     for folder in sorted(RECORD_FOLDERS):
         kind = RECORD_FOLDERS[folder]
         base = os.path.join(root, folder)
-        if not os.path.isdir(base):
+        try:
+            st = os.lstat(base)
+        except FileNotFoundError:
             continue
-        for name in sorted(os.listdir(base)):
+        except OSError as exc:
+            problems.append(_refused(folder, f"cannot be examined: {exc.strerror}"))
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            problems.append(_refused(folder, f"is {describe(st.st_mode)}, not a folder of records"))
+            continue
+        try:
+            with os.scandir(base) as it:  # d_type from the listing: no stat per file
+                listed = sorted((e.name, e) for e in it)
+        except OSError as exc:
+            problems.append(_refused(folder, f"cannot be listed: {exc.strerror}"))
+            continue
+        for name, dirent in listed:
             rel = f"{folder}/{name}"
-            full = os.path.join(base, name)
-            if name.startswith(".") or not os.path.isfile(full) or os.path.islink(full):
+            if name.startswith(".") or not name.endswith((".yaml", ".yml")):
                 continue
-            if name.endswith(".yaml"):
+            try:
+                regular = dirent.is_file(follow_symlinks=False)
+            except OSError:
+                regular = False
+            why = None if regular else (refusal(os.path.join(base, name)) or "is not a regular file")
+            if why is not None:
+                problems.append(_refused(rel, why))
+            elif name.endswith(".yaml"):
                 found.append((kind, rel))
-            elif name.endswith(".yml"):
+            else:
                 problems.append(warning("W007", "ignored: record files end in .yaml", Position(rel, 1, 1),
                                         hint=f"rename to {name[:-4]}.yaml"))
     return found, problems
+
+
+def _refused(rel: str, why: str) -> Problem:
+    return error("E023", f"not read: {why}; records are regular files inside the knowledge base",
+                 Position(rel, 1, 1), hint="commit the file itself, not a link or special file")
 
 
 @functools.lru_cache(maxsize=1)
@@ -76,6 +106,8 @@ class Snapshot:
         h.update(self.config_digest)
         for _, rel, _, digest in self.files:
             h.update(rel.encode("utf-8", "surrogateescape") + b"\0" + digest)
+        for p in self.problems:  # refused paths and published symlinks are input too
+            h.update(repr(p.sort_key()).encode("utf-8", "surrogateescape") + b"\0")
         for item in extra:
             h.update(item.encode())
         return h.digest()
@@ -87,43 +119,21 @@ def snapshot(root: str) -> Snapshot:
     files, problems = discover(root)
     out: list[tuple[str, str, bytes | None, bytes]] = []
     for kind, rel in files:
+        raw: bytes | None
         try:
-            with open(os.path.join(root, rel), "rb") as fh:
-                raw: bytes | None = fh.read(MAX_FILE_BYTES + 1)
+            # discover checked the record folder itself; O_NOFOLLOW and fstat check the file
+            raw = read_regular(os.path.join(root, rel), MAX_FILE_BYTES)
+        except Untrusted as exc:  # changed since it was listed
+            problems.append(_refused(rel, exc.reason))
+            continue
         except OSError:
             raw = None
         digest = hashlib.blake2b(raw or b"", digest_size=16).digest()
         out.append((kind, rel, raw, digest))
     try:
-        with open(os.path.join(root, CONFIG_FILE), "rb") as fh:
-            config_digest = hashlib.blake2b(fh.read(MAX_FILE_BYTES), digest_size=16).digest()
-    except OSError:
+        config_digest = hashlib.blake2b(read_regular(os.path.join(root, CONFIG_FILE), MAX_FILE_BYTES),
+                                        digest_size=16).digest()
+    except (Untrusted, OSError):  # load_config reports why
         config_digest = b""
+    problems.extend(publish_symlink_warnings(root))
     return Snapshot(root, out, problems, config_digest)
-
-
-def read_cached(root: str, name: str, key: bytes) -> Any | None:
-    """A value stored by `write_cached` under the same key, or None."""
-    try:
-        with open(os.path.join(root, CACHE_DIR, name), "rb") as fh:
-            stored_key, value = pickle.load(fh)  # our own cache file, written by write_cached
-    except Exception:  # missing, stale or corrupt: recompute
-        return None
-    return value if stored_key == key else None
-
-
-def write_cached(root: str, name: str, key: bytes, value: Any) -> None:
-    """Store `value` in `.archkb_cache/NAME` atomically; a read-only checkout just is not cached."""
-    folder = os.path.join(root, CACHE_DIR)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        gitignore = os.path.join(folder, ".gitignore")
-        if not os.path.exists(gitignore):
-            with open(gitignore, "w", encoding="utf-8") as fh:
-                fh.write("*\n")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump((key, value), fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, os.path.join(folder, name))
-    except OSError:
-        pass

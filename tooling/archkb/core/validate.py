@@ -16,10 +16,18 @@ from archkb.core.problems import Problem, error
 from archkb.core.yaml_source import SourceDoc
 from archkb.models.common import ADR_ID_RE, SLUG_ID_RE
 
+MAX_SCHEMA_PROBLEMS = 50
+"""Schema problems reported per file; the rest are counted in one last problem."""
+
+
+RESERVED_IDS = frozenset({"index", "category"})
+"""Names of generated pages and folders beside record pages (`reviews/index.md`, `patterns/category/`):
+a record with such an id would be published at the same URL as that page."""
+
 
 def id_is_valid(kind: Kind, value: object) -> bool:
-    """True when `value` has the id form of `kind` (ADR-0001 for decisions, kebab-case otherwise)."""
-    if not isinstance(value, str) or len(value) > 80:
+    """True when `value` has the id form of `kind` (ADR-0001 for decisions, kebab-case otherwise) and is not reserved."""
+    if not isinstance(value, str) or len(value) > 80 or value in RESERVED_IDS:
         return False
     pattern = ADR_ID_RE if kind.name == "decision" else SLUG_ID_RE
     return bool(pattern.match(value))
@@ -41,13 +49,20 @@ def validate(doc: SourceDoc, kind: Kind) -> tuple[BaseModel | None, list[Problem
     problems: list[Problem] = []
     rid = data.get("id")
     if rid is not None and not id_is_valid(kind, rid):
-        problems.append(error("E016", f"id {str(rid)[:80]!r} is not a valid {kind.name} id ({kind.id_example} form)",
-                              doc.position(("id",))))
+        why = ("is reserved for a generated page" if rid in RESERVED_IDS
+               else f"is not a valid {kind.name} id ({kind.id_example} form)")
+        problems.append(error("E016", f"id {str(rid)[:80]!r} {why}", doc.position(("id",))))
         return None, problems
     try:
         record = kind.model.model_validate(data)
     except ValidationError as exc:
-        return None, [_schema_problem(doc, e) for e in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        problems = [_schema_problem(doc, e) for e in errors[:MAX_SCHEMA_PROBLEMS]]
+        if len(errors) > MAX_SCHEMA_PROBLEMS:
+            # Bounded work and output for a hostile file (60,000 unknown fields): the first ones say enough.
+            problems.append(error("E003", f"{len(errors) - MAX_SCHEMA_PROBLEMS:,} more schema problems not shown",
+                                  problems[-1].position))
+        return None, problems
     if not id_matches_file(kind, record.id, doc.path):  # type: ignore[attr-defined]
         expected = f"{record.id}-<slug>.yaml" if kind.name == "decision" else f"{record.id}.yaml"  # type: ignore[attr-defined]
         problems.append(error(

@@ -4,7 +4,10 @@ PyYAML's C loader (`CSafeLoader`) does the parsing: the pure-Python loader is ma
 slower. Positions are not collected while loading (that would double the cost for the
 common case of a valid file); `SourceDoc.position` composes the node tree again only when
 a problem needs a line and column. Limits guard against hostile input from pull requests:
-file size, alias expansion ("billion laughs") and nesting depth (libyaml's own limit).
+file size, alias expansion ("billion laughs", counted whenever the file has an anchor, wherever
+it is written), nesting depth (on both construction paths), and integer size (text longer
+than Python's 4,300-digit conversion limit, or a value past it, such as a long hex or base-60
+literal, which would also cost quadratic time) — each a positioned problem, never an exception.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ import yaml
 
 from archkb.core.problems import Position, Problem, error
 from archkb.core.snapshot import MAX_FILE_BYTES
+from archkb.core.trusted import Untrusted, read_regular
 
 MAX_EXPANDED_NODES = 100_000
+MAX_INT_CHARS = 4300  # Python's default int/str conversion limit (sys.get_int_max_str_digits)
+_INT_CEILING = 10**MAX_INT_CHARS  # every int below it has at most 4,300 digits and can be printed
 SCHEMA_COMMENT_PREFIX = "# yaml-language-server: $schema="
 
 _BOMS = {
@@ -26,8 +32,35 @@ _BOMS = {
     b"\xff\xfe": "utf-16-le",
     b"\xfe\xff": "utf-16-be",
 }
-# An anchor (`&name`) in a value position; without one there can be no alias to expand.
-_ANCHOR = re.compile(rb"(?:^|[\s\[,{:-])&[^\s,\[\]{}]", re.MULTILINE)
+# Characters YAML 1.1 does not allow in a stream (libyaml reports them without a usable position).
+_NOT_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+class _TooLarge(Exception):
+    """An integer scalar whose text or value is past the limit."""
+
+    def __init__(self, mark: yaml.Mark, what: str) -> None:
+        super().__init__(what)
+        self.mark = mark
+        self.what = what
+
+
+class _GuardedConstructor(yaml.constructor.SafeConstructor):
+    """SafeConstructor whose integers are bounded (the text is checked before any work is done)."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        return _guarded_int(self, node)
+
+
+def _guarded_int(ctor: yaml.constructor.SafeConstructor, node: yaml.ScalarNode) -> int:
+    if len(node.value) > MAX_INT_CHARS:
+        raise _TooLarge(node.start_mark, f"an integer written with {len(node.value):,} characters "
+                                         f"(the limit is {MAX_INT_CHARS:,})")
+    value: int = yaml.constructor.SafeConstructor.construct_yaml_int(ctor, node)
+    if abs(value) >= _INT_CEILING:
+        raise _TooLarge(node.start_mark, f"an integer of {value.bit_length():,} bits "
+                                         f"(more than {MAX_INT_CHARS:,} decimal digits)")
+    return value
 
 
 class _DuplicateKey(yaml.MarkedYAMLError):
@@ -38,7 +71,10 @@ class _DuplicateKey(yaml.MarkedYAMLError):
 
 
 class _Loader(yaml.CSafeLoader):
-    """CSafeLoader that rejects duplicate keys instead of keeping the last one (the slow path)."""
+    """CSafeLoader that rejects duplicate keys instead of keeping the last one, with bounded integers (the slow path)."""
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        return _guarded_int(self, node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         own = node.value  # flatten_mapping replaces node.value when merge keys (<<) are present
@@ -70,11 +106,16 @@ def _reject_duplicates(ctor: yaml.constructor.BaseConstructor, pairs: list[tuple
         seen[key] = key_node.start_mark
 
 
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
+_GuardedConstructor.add_constructor("tag:yaml.org,2002:int",  # type: ignore[type-var]
+                                    _GuardedConstructor.construct_yaml_int)
+
+
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _MERGE = "tag:yaml.org,2002:merge"
-_SAFE = yaml.constructor.SafeConstructor()
+_SAFE = _GuardedConstructor()
 _SCALARS = {
     tag: _SAFE.yaml_constructors[tag]
     for tag in ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int",
@@ -147,7 +188,27 @@ def _parse(text: str) -> Any:
     try:
         return _construct(node, {})
     except _Unusual:
+        _check_depth(node)
         return yaml.load(text, Loader=_Loader)
+
+
+def _check_depth(root: yaml.Node) -> None:
+    """Raise `_TooDeep` at the first node nested past the limit (iterative; each node visited once)."""
+    seen: set[int] = set()
+    stack: list[tuple[yaml.Node, int]] = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if id(node) in seen or isinstance(node, yaml.ScalarNode):
+            continue
+        seen.add(id(node))
+        if depth > _MAX_DEPTH:
+            raise _TooDeep(node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                stack.append((k, depth + 1))
+                stack.append((v, depth + 1))
+        else:
+            stack.extend((child, depth + 1) for child in node.value)
 
 
 @dataclass
@@ -199,14 +260,47 @@ class SourceDoc:
 
 def _child(node: yaml.Node, part: Any) -> tuple[yaml.Node | None, yaml.Mark | None]:
     if isinstance(node, yaml.MappingNode):
-        for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(part):
-                return value_node, key_node.start_mark
+        index = _key_index(node)
+        found = index.get(str(part))
+        if found is not None:
+            return found[1], found[0].start_mark
+        if not isinstance(part, str) or part == "":
+            # A null, number, boolean or date key (`~: x`, `0x1: y`): compare the value it constructs to.
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and _key_value(key_node) == (type(part), part):
+                    return value_node, key_node.start_mark
         return None, None
     if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
         if 0 <= part < len(node.value):
             return node.value[part], None
     return None, None
+
+
+_INDEXES: dict[int, tuple[yaml.MappingNode, dict[str, tuple[yaml.Node, yaml.Node]]]] = {}
+
+
+def _key_index(node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    """The first key node and value node of each key text, built once per mapping (lookups stay linear overall)."""
+    held = _INDEXES.get(id(node))
+    if held is not None and held[0] is node:
+        return held[1]
+    index: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key_node, value_node in node.value:
+        if isinstance(key_node, yaml.ScalarNode):
+            index.setdefault(key_node.value, (key_node, value_node))
+    if len(node.value) > 32:  # small mappings are cheaper to scan than to index
+        if len(_INDEXES) > 256:
+            _INDEXES.clear()
+        _INDEXES[id(node)] = (node, index)
+    return index
+
+
+def _key_value(node: yaml.ScalarNode) -> tuple[type, Any]:
+    try:
+        value = node.value if node.tag == _STR else _SAFE.construct_object(node)
+    except (yaml.YAMLError, _TooLarge, ValueError, TypeError):
+        return (type(None), object())
+    return (type(value), value)
 
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
@@ -229,9 +323,9 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
                             Position(path, line, col), hint="save the file as UTF-8")]
     nul = text.find("\x00")
     if nul >= 0:
-        before = text[:nul]
-        line = before.count("\n") + 1
-        col = nul - (before.rfind("\n") + 1) + 1
+        head = text[:nul]
+        line = head.count("\n") + 1
+        col = nul - (head.rfind("\n") + 1) + 1
         return None, [error("E011", "NUL byte in a text file", Position(path, line, col))]
     return text, []
 
@@ -243,12 +337,21 @@ def load_text(path: str, text: str, raw: bytes | None = None) -> SourceDoc:
         data = _parse(text)
     except _DuplicateKey as exc:
         m = exc.problem_mark
+        line, col = (m.line + 1, m.column + 1) if m is not None else (1, 1)
         doc.problems.append(error("E002", f"duplicate key {exc.key!r} (first at line {exc.first.line + 1})",
-                                  Position(path, m.line + 1, m.column + 1)))
+                                  Position(path, line, col)))
         return doc
     except _TooDeep as exc:
         doc.problems.append(error("E014", f"nesting deeper than {_MAX_DEPTH} levels",
                                   Position(path, exc.mark.line + 1, exc.mark.column + 1)))
+        return doc
+    except _TooLarge as exc:
+        doc.problems.append(error("E024", f"value too large: {exc.what}",
+                                  Position(path, exc.mark.line + 1, exc.mark.column + 1),
+                                  hint="quote it if it is text; records hold no numbers this large"))
+        return doc
+    except yaml.reader.ReaderError:
+        doc.problems.append(_reader_problem(path, text))
         return doc
     except yaml.MarkedYAMLError as exc:
         doc.problems.append(_syntax_problem(path, exc))
@@ -260,8 +363,9 @@ def load_text(path: str, text: str, raw: bytes | None = None) -> SourceDoc:
         # Constructors raise these on absurd scalars (e.g. out-of-range timestamps).
         doc.problems.append(error("E001", f"YAML value cannot be read: {exc}", Position(path, 1, 1)))
         return doc
-    raw = raw if raw is not None else text.encode("utf-8", "surrogatepass")
-    if b"&" in raw and _ANCHOR.search(raw) and _expanded_size(data) > MAX_EXPANDED_NODES:
+    # Any '&' may be an anchor (YAML also breaks lines at U+0085, U+2028 and U+2029, so no
+    # pattern over the text can rule one out); the count is linear in the unique nodes.
+    if "&" in text and _expanded_size(data) > MAX_EXPANDED_NODES:
         doc.problems.append(error("E013", f"aliases expand to more than {MAX_EXPANDED_NODES:,} nodes",
                                   Position(path, 1, 1), hint="records do not need YAML anchors and aliases"))
         return doc
@@ -273,8 +377,9 @@ def load_text(path: str, text: str, raw: bytes | None = None) -> SourceDoc:
         doc.problems.append(error("E015", f"top level is {kind}; a record is a mapping of fields",
                                   Position(path, 1, 1)))
         return doc
-    bad_key = next((k for k in data if not isinstance(k, str)), None)
-    if bad_key is not None:
+    missing = object()
+    bad_key = next((k for k in data if not isinstance(k, str)), missing)
+    if bad_key is not missing:
         doc.problems.append(error("E003", f"top-level key {bad_key!r} is not text",
                                   doc.position((bad_key,), key=True)))
         return doc
@@ -294,8 +399,10 @@ def load_file(path: str, display: str | None = None) -> SourceDoc:
     """Read and parse one file; `display` is the path shown in problems."""
     shown = display or path
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_FILE_BYTES + 1)  # one byte more than allowed is enough to refuse it
+        raw = read_regular(path, MAX_FILE_BYTES)  # one byte more than allowed is enough to refuse it
+    except Untrusted as exc:
+        return SourceDoc(shown, "", None, [error("E023", f"not read: {exc.reason}; only regular files are read",
+                                                 Position(shown, 1, 1))])
     except OSError as exc:
         return SourceDoc(shown, "", None, [error("E011", f"cannot read file: {exc.strerror}", Position(shown, 1, 1))])
     return load_bytes(shown, raw)
@@ -303,6 +410,18 @@ def load_file(path: str, display: str | None = None) -> SourceDoc:
 
 def _only_comments(text: str) -> bool:
     return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _reader_problem(path: str, text: str) -> Problem:
+    """A character YAML does not allow, at its own line and column (libyaml's reader error has none)."""
+    match = _NOT_PRINTABLE.search(text)
+    if match is None:
+        return error("E001", "YAML syntax: a character that YAML does not allow", Position(path, 1, 1))
+    before = text[:match.start()]
+    line = before.count("\n") + 1
+    col = match.start() - (before.rfind("\n") + 1) + 1
+    return error("E001", f"YAML syntax: character U+{ord(match.group()):04X} is not allowed in YAML",
+                 Position(path, line, col), hint="remove the control character")
 
 
 def _syntax_problem(path: str, exc: yaml.MarkedYAMLError) -> Problem:

@@ -74,12 +74,22 @@ def load_at(root: str, ref: str) -> Catalog:
         return load_catalog(tmp, use_cache=False)
 
 
+_ADR_FILE_RE = re.compile(r"^ADR-(\d{1,9})(?:[-.]|$)")
+
+
 def adr_numbers(catalog: Catalog) -> set[int]:
+    """ADR numbers in use: by valid records' ids, and by file names too (an invalid or unreadable file holds its number)."""
     out = set()
+    names = [e.path for e in catalog.entries] + [p.position.path for p in catalog.problems]
     for e in catalog.entries:
         m = ADR_RE.match(e.record.id) if e.record is not None else None
         if m:
             out.add(int(m.group(1)))
+    for path in names:
+        if path.startswith("adr/"):
+            m = _ADR_FILE_RE.match(path[4:])
+            if m:
+                out.add(int(m.group(1)))
     return out
 
 

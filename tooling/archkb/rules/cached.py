@@ -12,14 +12,15 @@ import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from archkb.core.cache import problems_from_rows, problems_to_rows, read_cached, write_cached
 from archkb.core.portal import source_roots
 from archkb.core.problems import Problem
-from archkb.core.snapshot import read_cached, snapshot, write_cached
+from archkb.core.snapshot import snapshot
 
 if TYPE_CHECKING:
     from archkb.rules import CheckResult
 
-_RESULT_FILE = "check.pickle"
+_RESULT_FILE = "check"
 
 
 @dataclass
@@ -44,8 +45,10 @@ def check_kb(root: str, *, today: dt.date, use_cache: bool = True, need_result: 
     key = snap.key(today.isoformat(), *(snapshot(src).key().hex() for src in source_roots(snap.root)))
     if use_cache and not need_result:
         cached = read_cached(snap.root, _RESULT_FILE, key)
-        if isinstance(cached, tuple) and len(cached) == 2 and _probes_hold(snap.root, cached[1]):
-            return CheckOutcome(list(cached[0]), len(snap.files), True)
+        if isinstance(cached, list) and len(cached) == 2 and isinstance(cached[1], dict):
+            problems = problems_from_rows(cached[0])
+            if problems is not None and _probes_hold(snap.root, cached[1]):
+                return CheckOutcome(problems, len(snap.files), True)
     # Imported here: a cache hit needs neither pydantic nor networkx.
     from archkb.core.catalog import load_catalog
     from archkb.rules import check_catalog
@@ -54,5 +57,5 @@ def check_kb(root: str, *, today: dt.date, use_cache: bool = True, need_result: 
     if use_cache:
         from archkb.rules.textlinks import link_probes
 
-        write_cached(snap.root, _RESULT_FILE, key, (result.problems, link_probes(result.catalog)))
+        write_cached(snap.root, _RESULT_FILE, key, [problems_to_rows(result.problems), link_probes(result.catalog)])
     return CheckOutcome(result.problems, len(snap.files), False, result)

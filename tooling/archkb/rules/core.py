@@ -38,8 +38,17 @@ class RuleContext:
 Rule = Callable[[RuleContext], Iterable[Problem]]
 
 
+SUGGEST_BUDGET = 200
+
+
 def check_links(ctx: RuleContext) -> Iterable[Problem]:
-    """E006 dangling references, E007 link types not allowed between kinds, E019 self links."""
+    """E006 dangling references, E007 link types not allowed between kinds, E019 self links.
+
+    "Did you mean" hints compare a dangling target with every id, so they are given for the
+    first SUGGEST_BUDGET dangling links only (a KB with thousands of them stays linear).
+    """
+    ids = sorted(ctx.catalog.by_id)
+    suggested: dict[str, str | None] = {}
     for link in ctx.links:
         src = ctx.entry(link.source)
         where = loc_str(link.loc)
@@ -54,8 +63,11 @@ def check_links(ctx: RuleContext) -> Iterable[Problem]:
                               f"{portal.split(link.target)[1]!r}", src.position(link.loc))
             continue
         if target is None:
+            if link.target not in suggested and len(suggested) < SUGGEST_BUDGET:
+                suggested[link.target] = _suggest(link.target, dict.fromkeys(ids))
+            hint = suggested.get(link.target)
             yield error("E006", f"{where}: no record {link.target!r}", src.position(link.loc),
-                        hint=_suggest(link.target, {k: None for k in ctx.catalog.by_id if k != link.source}))
+                        hint=hint if hint != f"did you mean {link.source!r}?" else None)
             continue
         kinds = (src.kind.name, target.kind.name)
         if kinds not in ALLOWED[link.type]:

@@ -18,13 +18,12 @@ from archkb.site.markdown import (
     DECISION_STATUSES,
     HOME_MARKER,
     PageContext,
-    _table,
     date_text,
     newest_first,
     rel,
     status_chip,
 )
-from archkb.site.sanitize import attr_text, md_text
+from archkb.site.sanitize import attr_text, md_table, md_text
 
 # Bar colours per status, the chips' colours (legend text is dark on the light page).
 STATUS_COLOUR = {"accepted": "#1b5e20", "proposed": "#f9a825", "rejected": "#b71c1c", "deprecated": "#9e9e9e",
@@ -68,7 +67,7 @@ def attention(ctx: PageContext, from_uri: str, today: dt.date) -> str:
     if not rows:
         return "## Needs attention\n\nNothing: no stale proposals, no passed review dates, no open high risks.\n\n"
     return (f"## Needs attention\n\n{len(rows)} item{'s' if len(rows) != 1 else ''} as of {today.isoformat()}.\n\n"
-            + _table(["Record", "", "Why"], rows))
+            + md_table(["Record", "", "Why"], rows))
 
 
 def recent_changes(ctx: PageContext, from_uri: str, latest: int = 10) -> str:
@@ -79,13 +78,13 @@ def recent_changes(ctx: PageContext, from_uri: str, latest: int = 10) -> str:
                   key=lambda r: (decision_day(r) or dt.date.min, r.id), reverse=True)[:latest]
     if live:
         text += "## Latest decisions\n\nNewest first, by decision date; superseded and deprecated ones are left out.\n\n"
-        text += _table(["Decided", "Decision", "Status"],
+        text += md_table(["Decided", "Decision", "Status"],
                        [[date_text(decision_day(r)), ctx.link(from_uri, r.id), status_chip(r.status.value)]
                         for r in live])
     changed = newest_first(decisions)[:latest]
     if changed:
         text += "## Recent status changes\n\n"
-        text += _table(["Status changed", "Decision", "Now"],
+        text += md_table(["Status changed", "Decision", "Now"],
                        [[date_text(r.date), ctx.link(from_uri, r.id), status_chip(r.status.value)] for r in changed])
     return text
 
@@ -177,7 +176,7 @@ def home_summary(ctx: PageContext, from_uri: str = "index.md", latest: int = 10,
          f"{sum(len(s.questions) for c in cat.records('checklist') for s in c.sections)} questions"],
         [link("Reviews", "review"), str(len(cat.records("review"))), ""],
     ]
-    return (_table(["Records", "Count", ""], rows) + attention(ctx, from_uri, today)
+    return (md_table(["Records", "Count", ""], rows) + attention(ctx, from_uri, today)
             + recent_changes(ctx, from_uri, latest) + quarter_chart(ctx))
 
 

@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 import markdown
 import networkx as nx
@@ -25,7 +25,8 @@ import yaml
 from archkb.core import portal
 from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
-from archkb.site.sanitize import attr_text, block_markdown, inline_markdown, md_text, safe_url
+from archkb.core.problems import escape_controls
+from archkb.site.sanitize import attr_text, block_markdown, code_text, inline_markdown, link_target, md_table, md_text
 
 KIND_FOLDER = {k.name: k.site_folder for k in KINDS.values()}
 KIND_TITLE = {k.name: k.title for k in KINDS.values()}
@@ -106,7 +107,8 @@ class PageContext:
                 return found
         if not self.edit_base:
             return None
-        return urljoin(self.edit_base, posixpath.normpath(posixpath.join(self.docs_to_root, source)))
+        path = posixpath.normpath(posixpath.join(self.docs_to_root, source))
+        return urljoin(self.edit_base, quote(path.encode("utf-8", "surrogateescape"), safe="/-._~"))
 
     def category_title(self, cid: str | None) -> str:
         return self.catalog.config.category_title(cid) if cid else "Uncategorised"
@@ -146,14 +148,6 @@ def _bullets(items: Iterable[str]) -> str:
 
 def _section(title: str, body: str, level: int = 2) -> str:
     return f"{'#' * level} {title}\n\n{body}" if body.strip() else ""
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    if not rows:
-        return ""
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
-    return "\n".join(out) + "\n\n"
 
 
 _MD_HREF = re.compile(r'href="([^":#?]+\.md)(#[^"]*)?"')
@@ -269,7 +263,7 @@ def _record_meta(ctx: PageContext, rid: str, kind: str, source: str, heading: st
     replaces = [{"id": s, "title": ctx.graph.nodes[s]["title"], "url": ctx.url(ctx.uri(s))}
                 for s in sorted({v for _, v, d in ctx.graph.out_edges(rid, data=True)
                                  if d["type"] == "supersedes"})] if rid in ctx.graph else []
-    info: dict[str, Any] = {"kind": kind, "id": rid, "source": source, "successors": successors}
+    info: dict[str, Any] = {"kind": kind, "id": rid, "source": escape_controls(source), "successors": successors}
     if replaces:
         info["supersedes"] = replaces
     if status:
@@ -321,7 +315,7 @@ def _links_and_backlinks(ctx: PageContext, rid: str, uri: str) -> str:
     for u, _, d in g.in_edges(rid, data=True):
         if not d["derived"] and u != rid:
             back[d["type"]].append(u)
-    text = _section("Links", _table(["Link", "Record", "Note"], out_rows))
+    text = _section("Links", md_table(["Link", "Record", "Note"], out_rows))
     lines = []
     for etype in sorted(back):
         for u in sorted(set(back[etype])):
@@ -333,7 +327,7 @@ def _links_and_backlinks(ctx: PageContext, rid: str, uri: str) -> str:
         rows = [[c.day.isoformat(), status_chip(c.status), md_text(c.author)] for c in hist.changes]
         body = (f"From git: {hist.commits} commit{'s' if hist.commits != 1 else ''} by "
                 f"{', '.join(md_text(a) for a in hist.authors)}.\n\n")
-        body += _table(["Committed", "Status set to", "By"], rows) if rows else ""
+        body += md_table(["Committed", "Status set to", "By"], rows) if rows else ""
         text += _section("History", body)
     return text
 
@@ -342,7 +336,7 @@ def sources_section(sources: Iterable[Any]) -> str:
     """A "Sources" section: titles linked to their URLs (a URL the sanitiser refuses shows the title only)."""
     lines = []
     for src in sources:
-        url = safe_url(src.url)
+        url = link_target(src.url)
         lines.append(f"- [{md_text(src.title)}](<{url}>)" if url else f"- {md_text(src.title)}")
     return _section("Sources", "\n".join(lines) + "\n\n") if lines else ""
 
@@ -372,7 +366,7 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
             rows.append([name, ", ".join(inline_markdown(v) for v in values)])
     if rec.review_by:
         rows.append(["Review by", rec.review_by.isoformat()])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     summary = (f"Chosen option: **{md_text(rec.outcome.chosen)}**" if rec.outcome and rec.outcome.chosen
                else _first_paragraph(rec.outcome.rationale if rec.outcome else rec.context))
     parts = [front_matter(meta), f"# {md_text(heading)}\n\n", lead("decision", rec.id, rec.status.value, summary),
@@ -412,7 +406,7 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     parts.append(_section("Consequences", cons + inline["consequences"]))
     if rec.confirmation:
         parts.append(_section("Confirmation", block_markdown(rec.confirmation) + "\n\n"))
-    parts.append(_section("Risks", _table(
+    parts.append(_section("Risks", md_table(
         ["Risk", "Likelihood", "Impact", "Mitigation"],
         [[inline_markdown(r.description), r.likelihood.value, r.impact.value,
           inline_markdown(r.mitigation) if r.mitigation else ""] for r in rec.risks])))
@@ -423,11 +417,11 @@ def decision_page(ctx: PageContext, rec: Any, source: str, diagram: str | None =
     parts.append(_diagram_section("Neighbourhood", diagram, f"Records linked to {rec.id} (click a box to open it)"))
     if rec.provenance:
         p = rec.provenance
-        rows = [["Imported from", f"`{md_text(p.source_path)}`"], ["Format", md_text(p.format)]]
+        rows = [["Imported from", code_text(p.source_path)], ["Format", md_text(p.format)]]
         rows += [[n, md_text(v)] for n, v in (("Original status", p.original_status),
                                               ("Original date", p.original_date),
                                               ("Original title", p.original_title)) if v]
-        parts.append(_section("Provenance", _table(["Property", "Value"], rows)))
+        parts.append(_section("Provenance", md_table(["Property", "Value"], rows)))
     return "".join(parts)
 
 
@@ -450,7 +444,7 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
         rows.append(["Owner", md_text(rec.owner)])
     if rec.last_reviewed:
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n", lead("pattern", rec.id, rec.status.value, _first_paragraph(rec.summary)),
              _rest(rec.summary, "archkb-summary"), _props(ctx, uri, rows)]
     parts.append(_section("Problem", block_markdown(rec.problem) + "\n\n"))
@@ -459,11 +453,11 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
     parts.append(_section("Solution", block_markdown(rec.solution) + "\n\n"))
     if rec.components:
         body = diagram_block(components, f"Components and flows of {rec.name}") if components else ""
-        body += _table(["Component", "Kind", "Role"],
+        body += md_table(["Component", "Kind", "Role"],
                        [[md_text(c.name), c.kind.value, inline_markdown(c.description) if c.description else ""]
                         for c in rec.components])
         names = {c.id: c.name for c in rec.components}
-        body += _table(["From", "To", "What", "Mode"],
+        body += md_table(["From", "To", "What", "Mode"],
                        [[md_text(names.get(f.from_, f.from_)), md_text(names.get(f.to, f.to)),
                          inline_markdown(f.label) if f.label else "", f.mode.value.rstrip("_")] for f in rec.flows])
         parts.append(_section("Components", body))
@@ -476,12 +470,12 @@ def pattern_page(ctx: PageContext, rec: Any, source: str, components: str | None
     parts.append(_section("When not to use", _bullets(rec.when_not_to_use)))
     parts.append(_section("Trade-offs", _bullets(rec.tradeoffs)))
     qa = rec.quality_attributes
-    parts.append(_section("Quality attributes", _table(
+    parts.append(_section("Quality attributes", md_table(
         ["Attribute", "Effect", "Why"],
         [[name.capitalize(), note.effect.value, inline_markdown(note.note)]
          for name in ("reliability", "security", "cost", "operability", "performance")
          if (note := getattr(qa, name)) is not None])))
-    parts.append(_section("Review questions", _table(
+    parts.append(_section("Review questions", md_table(
         ["Question", "Why"],
         [[f'{inline_markdown(q.text)}<span class="archkb-q-meta">`{rec.id}/{q.id}` · {status_chip(q.severity.value)}</span>',
           inline_markdown(q.rationale) if q.rationale else ""] for q in rec.review_questions])))
@@ -516,7 +510,7 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
     rows = [["Family", f"`{rec.family}`"], ["Version", md_text(rec.version)], ["Questions", str(count)]]
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags, uri)])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     parts = [front_matter(meta), f"# {md_text(rec.title)}\n\n", lead("checklist", rec.id, None, _first_paragraph(rec.description)),
              _rest(rec.description), _props(ctx, uri, rows)]
     for section in rec.sections:
@@ -535,7 +529,7 @@ def checklist_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
                          f'<span class="archkb-q-meta">`{rec.id}/{q.id}` · {status_chip(q.severity.value)} · '
                          f"{md_text(_applies_when(q))}</span>",
                          inline_markdown(q.rationale), helps])
-        body += _table(["Question", "Why", "Mitigations and crosswalks"], rows)
+        body += md_table(["Question", "Why", "Mitigations and crosswalks"], rows)
         parts.append(_section(md_text(section.title), body))
     if usage:
         parts.append(usage.rstrip() + "\n\n")
@@ -569,7 +563,7 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
             ["Personal data", "yes" if p.personal_data else "no"], ["Deployment", p.deployment.value.replace("_", "-")]]
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags, uri)])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     parts += ["## Profile\n\n", _props(ctx, uri, rows, ("Profile", "Value")), block_markdown(p.description) + "\n\n"]
     for name, ids in (("Patterns used", rec.patterns), ("Decisions adopted", rec.decisions),
                       ("Checklists", rec.checklists)):
@@ -577,7 +571,7 @@ def review_page(ctx: PageContext, rec: Any, source: str, diagram: str | None = N
             parts.append(f"**{name}** ({len(ids)}): " + ", ".join(ctx.link(uri, i, i) for i in ids) + "\n\n")
     ms_rows = [[md_text(m.name), m.date.isoformat(), ", ".join(md_text(r) for r in m.reviewers), str(len(m.answers))]
                for m in rec.milestones]
-    parts.append(_section("Milestones", _table(["Milestone", "Date", "Reviewers", "Answers"], ms_rows)))
+    parts.append(_section("Milestones", md_table(["Milestone", "Date", "Reviewers", "Answers"], ms_rows)))
     for m in rec.milestones:
         if m.summary:
             parts.append(_section(f"{md_text(m.name)} ({m.date.isoformat()})", block_markdown(m.summary) + "\n\n", 3))
@@ -629,14 +623,14 @@ def newest_first(recs: Iterable[Any]) -> list[Any]:
 def decision_log(ctx: PageContext) -> str:
     uri = "decisions/index.md"
     recs = newest_first(ctx.catalog.records("decision"))
-    counts = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
     for r in recs:
         counts[r.status.value] += 1
     summary = ", ".join(f"{counts[s]} {s}" for s in DECISION_STATUSES if counts[s])
     return (_index_meta("Decision log") + "# Decision log\n\n"
             + f"{len(recs)} decisions ({summary}), newest first. "
             + "See them [by status](status.md), on a [timeline](timeline.md) or by category below.\n\n"
-            + filter_box() + _table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
+            + filter_box() + md_table(DECISION_HEADERS, _decision_rows(ctx, uri, recs)))
 
 
 def decisions_by_status(ctx: PageContext) -> str:
@@ -647,7 +641,7 @@ def decisions_by_status(ctx: PageContext) -> str:
         group = [r for r in recs if r.status.value == status]
         if group:
             parts.append(f"## {status.capitalize()} ({len(group)})\n\n")
-            parts.append(_table(["Id", "Title", "Status", "Status changed", "Tags"],
+            parts.append(md_table(["Id", "Title", "Status", "Status changed", "Tags"],
                                 _decision_rows(ctx, uri, group)))
     return "".join(parts)
 
@@ -678,10 +672,10 @@ def category_page(ctx: PageContext, kind: str, cid: str | None, recs: list[Any],
     if kind == "decision":
         parts.append(f"{len(recs)} decisions in this category, newest first.\n\n")
         parts.append(filter_box())
-        parts.append(_table(DECISION_HEADERS, _decision_rows(ctx, uri, newest_first(recs))))
+        parts.append(md_table(DECISION_HEADERS, _decision_rows(ctx, uri, newest_first(recs))))
     else:
         parts.append(filter_box("name, status, summary or tag"))
-        parts.append(_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, recs)))
+        parts.append(md_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, recs)))
     parts.append(_diagram_section("Overview", diagram, f"{KIND_TITLE[kind]} in {title} and their links"))
     return "".join(parts)
 
@@ -693,7 +687,7 @@ def pattern_catalog(ctx: PageContext, legend: str | None = None) -> str:
              f"{len(recs)} patterns by category.\n\n", filter_box("name, status, summary or tag")]
     for cid, group in grouped_by_category(ctx, recs):
         parts.append(f"## [{md_text(ctx.category_title(cid))}]({rel(uri, category_uri('pattern', cid))})\n\n")
-        parts.append(_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, group)))
+        parts.append(md_table(["Pattern", "Status", "Summary", "Tags"], _pattern_rows(ctx, uri, group)))
     if legend:
         parts.append(_section("Diagram legend", diagram_block(legend, "Component kinds and flow modes")))
     return "".join(parts)
@@ -723,7 +717,7 @@ def checklist_index(ctx: PageContext) -> str:
             + "Review question sets. A review assembles its checklist from these, the patterns a project "
             + "uses and the decisions it adopts.\n\n"
             + filter_box("title, family or tag")
-            + _table(["Checklist", "Family", "Version", "Questions", "About", "Tags"], rows))
+            + md_table(["Checklist", "Family", "Version", "Questions", "About", "Tags"], rows))
 
 
 def review_index(ctx: PageContext) -> str:
@@ -745,7 +739,7 @@ def review_index(ctx: PageContext) -> str:
             + filter_box("project, owner, system or risk tier")
             + "Risk counts at each review's latest milestone. Every open risk, with the decisions' own risks, is in "
             + f"the [risk register]({rel(uri, 'reviews/risks.md')}).\n\n"
-            + _table(["Review", "Owner", "System", "Risk tier", "Latest milestone", "High risks", "Medium risks",
+            + md_table(["Review", "Owner", "System", "Risk tier", "Latest milestone", "High risks", "Medium risks",
                       "Overdue actions"], rows))
 
 
@@ -793,7 +787,7 @@ def coverage_page(ctx: PageContext) -> str:
            f"*thin* when fewer than {THIN_BELOW} records support it or when no accepted decision, "
            "approved principle or approved pattern does (only questions, no answers); `archkb check` "
            "warns (W321) when nothing supports it.\n\n",
-           _table(["Duty", "Accepted decisions", "Approved principles", "Approved patterns", "Checklists", "Flag"],
+           md_table(["Duty", "Accepted decisions", "Approved principles", "Approved patterns", "Checklists", "Flag"],
                   summary_rows)]
     for d in duties:
         out.append(f"## {md_text(d.title)}\n\n`serves: [{d.id}]`\n\n")
@@ -828,7 +822,7 @@ def principle_page(ctx: PageContext, rec: Any, source: str, diagram: str | None 
         rows.append(["Last reviewed", rec.last_reviewed.isoformat()])
     if rec.tags:
         rows.append(["Tags", _tags(rec.tags, uri)])
-    rows.append(["Source", f"`{source}`"])
+    rows.append(["Source", code_text(source)])
     parts = [front_matter(meta), f"# {md_text(rec.name)}\n\n",
              lead("principle", rec.id, rec.status.value, _first_paragraph(rec.statement)), _rest(rec.statement),
              _props(ctx, uri, rows),
@@ -849,4 +843,4 @@ def principle_index(ctx: PageContext) -> str:
                      ", ".join(ctx.link(uri, v, v) for v in sorted(set(realised)))])
     return (_index_meta("Principles") + "# Architecture principles\n\n"
             + "The lasting rules behind the decisions. Each is realised by the decisions and patterns listed.\n\n"
-            + filter_box("name, status or statement") + _table(["Principle", "Status", "Statement", "Realised by"], rows))
+            + filter_box("name, status or statement") + md_table(["Principle", "Status", "Statement", "Realised by"], rows))

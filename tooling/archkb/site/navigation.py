@@ -18,6 +18,7 @@ from archkb.core.catalog import Catalog
 from archkb.core.kinds import KINDS
 from archkb.site import markdown as md
 from archkb.site.pages import pages_of
+from archkb.site.sanitize import md_table
 
 
 def year_uri(kind: str, cid: str | None, year: int) -> str:
@@ -36,7 +37,7 @@ def year_page(ctx: md.PageContext, kind: str, cid: str | None, year: int, recs: 
     return (head + f"# {md.md_text(title)}\n\n"
             + f"{len(recs)} {md.KIND_TITLE[kind].lower()} of [{md.md_text(ctx.category_title(cid))}]"
             + f"({md.rel(uri, md.category_uri(kind, cid))}) dated {year}, newest first.\n\n"
-            + md.filter_box() + md._table(md.DECISION_HEADERS, md._decision_rows(ctx, uri, md.newest_first(recs))))
+            + md.filter_box() + md_table(md.DECISION_HEADERS, md._decision_rows(ctx, uri, md.newest_first(recs))))
 
 
 def bounded_nav(ctx: md.PageContext, catalog: Catalog, groups: dict[str, dict[Any, list[Any]]],

@@ -10,9 +10,12 @@ someone is halfway through an edit.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import logging
 import os
 import posixpath
+import re
 from typing import Any
 
 from mkdocs.config import base
@@ -23,15 +26,22 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
+from archkb.core.cache import cache_dir
 from archkb.core.catalog import Catalog, load_catalog
-from archkb.core.errors import ArchkbError
+from archkb.core.errors import ArchkbError, RefusedWrite
 from archkb.core.kinds import KINDS
+from archkb.core.mkdocs_yml import python_tags, symlinks_under
 from archkb.core.portal import source_roots
-from archkb.core.snapshot import CACHE_DIR, Snapshot, snapshot
+from archkb.core.problems import Problem
+from archkb.core.snapshot import Snapshot, snapshot
+from archkb.core.trusted import Untrusted, read_regular
+from archkb.core.validate import id_is_valid
 from archkb.rules import CheckResult, check_catalog
 from archkb.site import pagefind, preview, staging
 from archkb.site.home import expand_markers
-from archkb.site.plan import DIAGRAM_MODES, SiteOptions, SitePlan, full_nav, home_page, plan_site
+from archkb.site.markdown import KIND_FOLDER
+from archkb.site.plan import DIAGRAM_MODES, GeneratedPage, SiteOptions, SitePlan, full_nav, home_page, plan_site
+from archkb.site.sanitize import code_text, md_text
 
 log = get_plugin_logger(__name__)
 
@@ -54,7 +64,7 @@ class KbPluginConfig(base.Config):
     fail_on_invalid = c.Optional(c.Type(bool))
     """Stop the build on invalid records; default: yes for `mkdocs build`, no (warn) for `mkdocs serve`."""
     cache = c.Type(bool, default=True)
-    """Keep drawn diagrams in .archkb_cache/svg/ under the root, keyed by the hash of their DOT text."""
+    """Keep drawn diagrams in the private cache folder (outside the tree), keyed by the hash of their DOT text."""
     workers = c.Type(int, default=0)
     """Graphviz processes run at once; 0 means one per CPU."""
     auto_nav = c.Type(bool, default=True)
@@ -140,6 +150,21 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
     def on_files(self, files: Files, /, *, config: MkDocsConfig) -> Files:
         if not self.config.enabled:
             return files
+        try:
+            return self._add_pages(files, config)
+        except PluginError:
+            raise
+        except Exception as exc:
+            # Under `mkdocs serve` an input that crashes archkb must not stop the preview of everything else.
+            if self._fail():
+                raise PluginError(f"archkb: cannot build the knowledge base pages: {type(exc).__name__}: {exc}") from exc
+            log.error(f"the knowledge base pages were not generated ({type(exc).__name__}: {exc}); "
+                      "the rest of the site is served")
+            self.plan = None
+            files.append(File.generated(config, "archkb-error.md", content=_error_page(exc)))
+            return files
+
+    def _add_pages(self, files: Files, config: MkDocsConfig) -> Files:
         snap = snapshot(self.root)
         catalog, changed = self._load(snap)
         result = check_catalog(catalog, today=today())
@@ -166,15 +191,14 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
             log.warning(f"{source}: the link {url!r} in the record's text points at nothing the site publishes")
         handwritten = sorted(f.src_uri for f in files.documentation_pages())
         pages = list(self.plan.pages)
+        if errors:  # not failing (serve, or fail_on_invalid: false): invalid records get a page with their problems
+            pages.extend(invalid_record_pages(result, self.plan, {p.uri for p in pages} | set(handwritten)))
         if "index.md" not in handwritten:
             pages.append(home_page(self.plan, result.catalog.config.title))
-        if self.is_serve:
-            taken = {p.uri for p in pages}
-            pages.extend(p for p in preview.invalid_pages(self.state, catalog) if p.uri not in taken)
         staged: dict[str, str] = {}
         if not self.is_serve and self.config.cache and self.plan.assets:
             # The SVG files wait on disk, not in memory, until MkDocs copies them (site/staging.py).
-            staged = staging.stage(os.path.join(self.root, CACHE_DIR, "site"),
+            staged = staging.stage(cache_dir(self.root, "site"),
                                    ((a.uri, a.content) for a in self.plan.assets))
         for page in [*pages, *self.plan.assets]:
             existing = files.get_file_from_path(page.uri)
@@ -228,8 +252,8 @@ class KnowledgeBasePlugin(BasePlugin[KbPluginConfig]):
                 edit_base += "/"
         return SiteOptions(
             use_directory_urls=config.use_directory_urls,
-            diagrams=self.config.diagrams or "off",
-            cache_dir=os.path.join(self.root, CACHE_DIR, "svg") if self.config.cache else None,
+            diagrams=str(self.config.diagrams or "off"),
+            cache_dir=cache_dir(self.root, "svg") if self.config.cache else None,
             workers=self.config.workers or None,
             edit_base=edit_base,
             docs_to_root=os.path.relpath(self.root, config.docs_dir).replace(os.sep, "/"),
@@ -287,7 +311,94 @@ def _not_modified() -> bool:
     return False
 
 
+def invalid_record_pages(result: CheckResult, plan: SitePlan, taken: set[str]) -> list[GeneratedPage]:
+    """A page for each record that failed to load, at the URL its id would have, listing its problems.
+
+    The id comes from the file when it is readable and of its kind's form (it becomes a path),
+    else from the file name; a record whose page already exists (a duplicate id) is skipped.
+    """
+    by_path: dict[str, list[Problem]] = {}
+    for problem in result.problems:
+        by_path.setdefault(problem.position.path, []).append(problem)
+    out: list[GeneratedPage] = []
+    for entry in result.catalog.entries:
+        if entry.record is not None:
+            continue
+        stem = os.path.basename(entry.path)[: -len(".yaml")]
+        data = entry.doc().data if entry.doc().data is not None else {}
+        guess = data.get("id") if isinstance(data, dict) else None
+        if not id_is_valid(entry.kind, guess):
+            numbered = re.match(r"^[A-Z]+-\d+", stem) if entry.kind.numbered else None
+            guess = numbered.group() if numbered else stem
+        if not id_is_valid(entry.kind, guess):
+            continue
+        guess = str(guess)
+        uri = f"{KIND_FOLDER[entry.kind.name]}/{guess}.md"
+        if uri in taken:
+            continue
+        taken.add(uri)
+        lines = [f"# {md_text(guess)}: not published", "",
+                 f"The record in {code_text(entry.path)} is invalid, so only its problems are shown. "
+                 "Run `archkb check` for the same list.", ""]
+        lines += [f"- {code_text(p.format_text().splitlines()[0])}" for p in by_path.get(entry.path, [])]
+        out.append(GeneratedPage(uri, "\n".join(lines) + "\n", entry.path))
+    return out
+
+
+def _error_page(exc: Exception) -> str:
+    return ("# Knowledge base pages not generated\n\n"
+            f"archkb stopped with {code_text(f'{type(exc).__name__}: {exc}')}; "
+            "the terminal running `mkdocs serve` shows the details. Fix the input and save to rebuild.\n")
+
+
 EXPORT_MARKER = ".archkb-export"
+
+
+def _manifest(folder: str) -> dict[str, str]:
+    """SHA-256 of every file under `folder` by relative path (the marker itself excluded)."""
+    out: dict[str, str] = {}
+    for here, _, names in os.walk(folder):
+        for name in names:
+            full = os.path.join(here, name)
+            rel = os.path.relpath(full, folder).replace(os.sep, "/")
+            if rel == EXPORT_MARKER:
+                continue
+            if os.path.islink(full) or not os.path.isfile(full):
+                out[rel] = "not a regular file"
+                continue
+            with open(full, "rb") as fh:
+                out[rel] = hashlib.sha256(fh.read()).hexdigest()
+    return out
+
+
+def _check_previous_export(out: str) -> None:
+    """Refuse to replace `out` unless it is empty or exactly what the last export wrote (user files are kept).
+
+    The marker lists the SHA-256 of every file the export wrote; a file not listed, or changed,
+    is the user's, so nothing is replaced. The exported project's build output (`site/`) is not
+    the user's work and is replaced with the rest.
+    """
+    if not os.path.lexists(out):
+        return
+    if os.path.islink(out) or not os.path.isdir(out):
+        raise RefusedWrite(f"{out} exists and is not a folder written by `archkb export-site`; choose a new folder")
+    if not os.listdir(out):
+        return
+    marker = os.path.join(out, EXPORT_MARKER)
+    try:
+        recorded = json.loads(read_regular(marker, 64 * 1024 * 1024)).get("files")
+    except (Untrusted, OSError, ValueError, AttributeError):
+        recorded = None
+    if not isinstance(recorded, dict):
+        raise RefusedWrite(f"{out} exists and was not written by this version of `archkb export-site`; "
+                           "choose a new folder", hint="move your own files out of it, then remove it")
+    now = _manifest(out)
+    # `site/` is where `mkdocs build` of the exported project writes (it cleans that folder itself).
+    changed = sorted(rel for rel, digest in now.items() if recorded.get(rel) != digest and not rel.startswith("site/"))
+    if changed:
+        listed = ", ".join(changed[:10]) + (" ..." if len(changed) > 10 else "")
+        raise RefusedWrite(f"{out} holds files the last export did not write, or changed since: {listed}; "
+                           "nothing was replaced", hint="move those files elsewhere, or export to a new folder")
 
 
 def export_project(config_file: str, out: str) -> tuple[int, int]:
@@ -307,9 +418,12 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
     from mkdocs.utils.yaml import yaml_load
 
     out = os.path.abspath(out)
-    if os.path.exists(out) and not (os.path.isdir(out) and (not os.listdir(out)
-                                                             or os.path.exists(os.path.join(out, EXPORT_MARKER)))):
-        raise ArchkbError(f"{out} exists and was not written by `archkb export-site`; choose a new folder")
+    _check_previous_export(out)
+    tags = python_tags(config_file)
+    if tags:
+        where, line, col, tag = tags[0]
+        raise RefusedWrite(f"{where}:{line}:{col}: {tag} tag: export-site never executes code from mkdocs.yml",
+                           hint="remove the !!python/ tags (MkDocs itself would run them when building)")
     try:
         with open(config_file, encoding="utf-8") as fh:
             raw = yaml_load(fh) or {}
@@ -335,6 +449,12 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
     os.makedirs(parent, exist_ok=True)
     tmp = tempfile.mkdtemp(prefix=".archkb-export-", dir=parent)
     pages = copied = 0
+    linked = sorted(f.src_uri for f in files if f.generated_by is None and f.abs_src_path
+                    and os.path.islink(f.abs_src_path))
+    if linked:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise RefusedWrite(f"refusing to export symlinked file(s): {', '.join(linked[:10])}; "
+                           "export-site copies files, never what a link points at")
     try:
         docs = os.path.join(tmp, "docs")
         for file in sorted(files, key=lambda f: f.src_uri):
@@ -345,12 +465,16 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
             elif file.is_documentation_page():
                 content = expand_markers(file.content_string, plugin.plan.context, file.src_uri)
             else:
-                shutil.copyfile(file.abs_src_path, target)
+                with open(target, "wb") as fh:  # a symlink was refused above: this is the file itself
+                    fh.write(read_regular(str(file.abs_src_path), 256 * 1024 * 1024))
                 copied += 1
                 continue
-            mode = "w" if isinstance(content, str) else "wb"
-            with open(target, mode, **({"encoding": "utf-8", "newline": ""} if mode == "w" else {})) as fh:
-                fh.write(content)
+            if isinstance(content, str):
+                with open(target, "w", encoding="utf-8", newline="") as text_out:
+                    text_out.write(content)
+            else:
+                with open(target, "wb") as bin_out:
+                    bin_out.write(content)
             pages += file.is_documentation_page()
             copied += not file.is_documentation_page()
         exported = dict(raw)
@@ -367,6 +491,9 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
         if theme.get("custom_dir"):
             src = os.path.join(os.path.dirname(os.path.abspath(config_file)), theme["custom_dir"])
             name = os.path.basename(os.path.normpath(theme["custom_dir"])) or name
+            links = symlinks_under(os.path.dirname(src), os.path.basename(src))
+            if links:
+                raise RefusedWrite(f"refusing to export symlinks in the theme's custom_dir: {', '.join(links[:10])}")
             if name != "overrides":
                 os.replace(os.path.join(tmp, "overrides"), os.path.join(tmp, name))
             shutil.copytree(src, os.path.join(tmp, name), dirs_exist_ok=True)
@@ -379,7 +506,7 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
             fh.write("# Written by `archkb export-site`: the knowledge base's pages as a plain MkDocs project.\n")
             yaml.safe_dump(exported, fh, sort_keys=False, allow_unicode=True, width=1000)
         with open(os.path.join(tmp, EXPORT_MARKER), "w", encoding="utf-8") as fh:
-            fh.write("This folder was written by `archkb export-site` and is replaced by the next export.\n")
+            json.dump({"written_by": "archkb export-site", "files": _manifest(tmp)}, fh, indent=1, sort_keys=True)
         old = None
         if os.path.exists(out):
             old = tempfile.mkdtemp(prefix=".archkb-export-old-", dir=parent)

@@ -12,7 +12,8 @@ graph, plan and a hash of every published file) and, when some record files chan
 - tells MkDocs which generated files are byte-for-byte what it wrote last time, so its
   `--dirty` mode skips them (MkDocs otherwise treats every generated file as modified).
 
-A record that becomes invalid keeps its page, which then lists its problems.
+A record that becomes invalid keeps its page, which then lists its problems (the plugin's
+`invalid_record_pages`).
 """
 
 from __future__ import annotations
@@ -27,10 +28,8 @@ import networkx as nx
 from archkb.core.catalog import Catalog, Entry, _validate_entry
 from archkb.core.config import load_config
 from archkb.core.kinds import KINDS
-from archkb.core.problems import Problem
 from archkb.core.snapshot import Snapshot
 from archkb.core.yaml_source import load_bytes
-from archkb.site import markdown as md
 from archkb.site.plan import GeneratedPage, Reuse, SitePlan
 
 MAX_CHANGED_FILES = 50
@@ -124,25 +123,6 @@ def affected(state: BuildState, catalog: Catalog, graph: nx.MultiDiGraph, change
 
 def reuse_for(state: BuildState, fresh: set[str]) -> Reuse:
     return Reuse({p.uri: p for p in state.plan.pages}, {a.uri: a for a in state.plan.assets}, fresh)
-
-
-def invalid_pages(state: BuildState | None, catalog: Catalog) -> list[GeneratedPage]:
-    """Pages for records that were published and are now invalid: their problems, where the record was."""
-    if state is None:
-        return []
-    out = []
-    for entry in catalog.entries:
-        uri = state.source_uris.get(entry.path)
-        if entry.record is not None or uri is None:
-            continue
-        lines = [f"- `{md.md_text(str(p.position))}` {p.severity.value} {p.code}: {md.md_text(p.message)}"
-                 for p in sorted(entry.problems, key=Problem.sort_key)]
-        text = (md.front_matter({"title": md.page_title(f"{entry.path} (invalid)"), "archkb_index": True})
-                + f"# {md.md_text(entry.path)} does not pass the check\n\n"
-                + "The preview shows this page in place of the record until the problems below are fixed.\n\n"
-                + "\n".join(lines) + "\n")
-        out.append(GeneratedPage(uri, text, entry.path))
-    return out
 
 
 def unchanged(state: BuildState | None, uri: str, content: Any) -> bool:

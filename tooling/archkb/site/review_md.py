@@ -30,7 +30,7 @@ from archkb.reviews.review import (
     score,
     verdict,
 )
-from archkb.site.sanitize import attr_text, inline_markdown, markdown_html, md_text
+from archkb.site.sanitize import attr_text, inline_markdown, markdown_html, md_table, md_text
 
 UrlFor = Callable[[str], str] | None
 
@@ -39,14 +39,6 @@ LABELS = {"met": "met", "partial": "partial", "not_met": "not met", "not_applica
 COLOURS = {"met": "#2e7d32", "partial": "#f9a825", "not_met": "#c62828", "not_applicable": "#9e9e9e",
            "unanswered": "#e0e0e0"}
 BAR_WIDTH = 120
-
-
-def _table(headers: list[str], rows: list[list[str]]) -> str:
-    if not rows:
-        return ""
-    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
-    return "\n".join(out) + "\n\n"
 
 
 def _link(rid: str, text: str, url_for: UrlFor) -> str:
@@ -94,7 +86,7 @@ def scorecard(sc: Score) -> str:
              else "No milestone recorded yet: every item is unanswered.")
     summary = (f"{where} High risks: **{len(sc.high_risks)}**; medium risks: **{len(sc.medium_risks)}**; "
                f"unanswered: **{totals['unanswered']}**.\n\n")
-    return summary + _table(["Section", "", "Met", "Partial", "Not met", "N/A", "Unanswered"], rows)
+    return summary + md_table(["Section", "", "Met", "Partial", "Not met", "N/A", "Unanswered"], rows)
 
 
 def _risk_list(findings: list[Finding], url_for: UrlFor) -> str:
@@ -118,7 +110,7 @@ def _plan(sc: Score, url_for: UrlFor) -> str:
                      md_text(a.owner) if a is not None and a.owner else "—",
                      a.due.isoformat() if a is not None and a.due else "—",
                      inline_markdown(f.item.improvement) if f.item.improvement else ""])
-    return _table(["Item", "Severity", "Status", "Owner", "Due", "Improvement"], rows) or "Nothing to improve.\n\n"
+    return md_table(["Item", "Severity", "Status", "Owner", "Due", "Improvement"], rows) or "Nothing to improve.\n\n"
 
 
 def _history(scores: list[Score], url_for: UrlFor) -> str:
@@ -128,7 +120,7 @@ def _history(scores: list[Score], url_for: UrlFor) -> str:
         answers = ", ".join(f"{n} {LABELS[k]}" for k, n in zip(COUNT_KEYS, _counts_row(s.totals), strict=True))
         rows.append([f"{md_text(s.milestone or '')} ({s.date.isoformat()})" if s.date else md_text(s.milestone or ""),
                      bar(s.totals), answers, str(len(s.high_risks)), str(len(s.medium_risks))])
-    out = _table(["Milestone", "", "Answers", "High risks", "Medium risks"], rows)
+    out = md_table(["Milestone", "", "Answers", "High risks", "Medium risks"], rows)
     for s in scores[1:]:
         if not (s.improved or s.regressed or s.new):
             continue
@@ -183,7 +175,7 @@ def checklist_usage(checklist_id: str, catalog: Any, url_for: UrlFor = None) -> 
             found = users.get(q.id, [])
             cell = "; ".join(f"{_link(r.id, r.title or r.project.name, url_for)}: {s}" for r, s in found)
             rows.append([f"`{checklist_id}/{q.id}`", inline_markdown(q.text), cell or "—"])
-    return "## Used by reviews\n\n" + _table(["Question", "Text", "Reviews (latest answer)"], rows)
+    return "## Used by reviews\n\n" + md_table(["Question", "Text", "Reviews (latest answer)"], rows)
 
 
 def assembled_checklist_markdown(review: Any, asm: Any, url_for: UrlFor = None) -> str:
@@ -222,7 +214,7 @@ def assembled_checklist_markdown(review: Any, asm: Any, url_for: UrlFor = None) 
 
 def score_markdown(sc: Score, url_for: UrlFor = None) -> str:
     """A milestone's score as Markdown: scorecard, risks, plan and the changes since the previous milestone."""
-    out = [scorecard(sc), ml_test_table(sc), f"## High risks\n\n{_risk_list(sc.high_risks, url_for)}",
+    out = [scorecard(sc), ml_testmd_table(sc), f"## High risks\n\n{_risk_list(sc.high_risks, url_for)}",
            f"## Medium risks\n\n{_risk_list(sc.medium_risks, url_for)}",
            f"## Improvement plan\n\n{_plan(sc, url_for)}"]
     if sc.previous:
@@ -316,7 +308,7 @@ def _a(rid: str, text: str, href_for: HrefFor) -> str:
     return f'<a href="{attr_text(url)}">{_h(text)}</a>' if url else _h(text)
 
 
-def _html_table(headers: list[str], rows: list[list[str]]) -> str:
+def _htmlmd_table(headers: list[str], rows: list[list[str]]) -> str:
     # No class attribute: the theme styles `table:not([class])`, so these look like the Markdown tables.
     head = "".join(f"<th>{h}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in rows)
@@ -349,7 +341,7 @@ def _status_cell(f: Finding) -> str:
     return text
 
 
-def risks_table(findings: list[Finding], href_for: HrefFor, today: dt.date) -> str:
+def risksmd_table(findings: list[Finding], href_for: HrefFor, today: dt.date) -> str:
     """Open risks with the rule in words, the owner and the due date."""
     rows = []
     for f in findings:
@@ -358,7 +350,7 @@ def risks_table(findings: list[Finding], href_for: HrefFor, today: dt.date) -> s
         rows.append([f'<span class="archkb-risk-{risk}">{risk}</span>',
                      f"{_a(f.item.record_id, f.item.qid, href_for)}<br>{_rich(f.item.text)}",
                      _h(risk_reason(f.item.severity, f.status)), owner, due])
-    return _html_table(["Risk", "Item", "Why", "Owner", "Due"], rows) if rows else ""
+    return _htmlmd_table(["Risk", "Item", "Why", "Owner", "Due"], rows) if rows else ""
 
 
 def risks_by_owner(findings: list[Finding], href_for: HrefFor, today: dt.date, limit: int | None = None) -> str:
@@ -392,7 +384,7 @@ def risks_by_owner(findings: list[Finding], href_for: HrefFor, today: dt.date, l
                      "" if first == dt.date.max else f'<span class="archkb-date">{first.isoformat()}</span>',
                      "; ".join(_h(o or "no owner") for o, _ in rest) + " <small>(every item is in the improvement "
                      "plan)</small>"])
-    return _html_table(["Owner", "Risks", "Earliest due", "Items (severity, status)"], rows) + "\n\n" if rows \
+    return _htmlmd_table(["Owner", "Risks", "Earliest due", "Items (severity, status)"], rows) + "\n\n" if rows \
         else ""
 
 
@@ -421,13 +413,13 @@ def summary_section(review: Any, sc: Score, href_for: HrefFor, today: dt.date, *
     n_high, n_med = len(sc.high_risks), len(sc.medium_risks)
     parts.append(f"<p><strong>High risks ({n_high})</strong>" + (":</p>\n\n" if n_high else ": none.</p>\n\n"))
     if n_high:
-        parts.append(risks_table(sc.high_risks, href_for, today) + "\n\n")
+        parts.append(risksmd_table(sc.high_risks, href_for, today) + "\n\n")
     parts.append(f"<p><strong>Medium risks ({n_med})</strong>" + (", by owner:</p>\n\n" if n_med else
                                                                    ": none.</p>\n\n"))
     parts.append(risks_by_owner(sc.medium_risks, href_for, today, None if fold else PRINT_OWNERS))
     if n_med and fold:
         parts.append(_fold(f"All {n_med} medium risks, with the rule in words",
-                           risks_table(sc.medium_risks, href_for, today), True))
+                           risksmd_table(sc.medium_risks, href_for, today), True))
     parts.append(change_summary(sc, href_for, fold=fold))
     return "".join(parts)
 
@@ -510,7 +502,7 @@ def scorecard_chart(sc: Score) -> str:
     return "".join(out)
 
 
-def ml_test_table(sc: Score) -> str:
+def ml_testmd_table(sc: Score) -> str:
     """Each ML Test Score checklist's points per section (tests met by hand and automated)."""
     out = ""
     for mt in sc.ml_test_scores:
@@ -519,7 +511,7 @@ def ml_test_table(sc: Score) -> str:
         rows.append(["<strong>ML Test Score (the lowest section)</strong>", "", "", "", f"<strong>{mt.final:g}</strong>"])
         out += (f"<p>ML Test Score of {_h(mt.checklist)}: half a point per test met and run by hand, one per "
                 "automated test met; an answer that does not say counts as by hand.</p>"
-                + _html_table(["Section", "Tests", "By hand", "Automated", "Points"], rows) + "\n\n")
+                + _htmlmd_table(["Section", "Tests", "By hand", "Automated", "Points"], rows) + "\n\n")
     return out
 
 
@@ -528,8 +520,8 @@ def scorecard_section(sc: Score, *, fold: bool = True) -> str:
     left out in print, where the chart's counts suffice)."""
     rows = [[_h(s.title), *_counts_row(s.counts)] for s in sc.sections]
     rows.append(["<strong>Total</strong>", *[f"<strong>{v}</strong>" for v in _counts_row(sc.totals)]])
-    table = _html_table(["Section", "Met", "Partial", "Not met", "N/A", "Unanswered"], rows)
-    chart = f'<figure class="archkb-diagram">{scorecard_chart(sc)}</figure>\n\n' + ml_test_table(sc)
+    table = _htmlmd_table(["Section", "Met", "Partial", "Not met", "N/A", "Unanswered"], rows)
+    chart = f'<figure class="archkb-diagram">{scorecard_chart(sc)}</figure>\n\n' + ml_testmd_table(sc)
     return chart + _fold("Counts by section", table, True) if fold else chart
 
 
@@ -569,7 +561,7 @@ def items_section(review: Any, asm: Any, sc: Score, href_for: HrefFor, *, fold: 
             for k in COUNT_KEYS:
                 totals[k] += s.counts[k]
             name = s.title.partition(": ")[2] or s.title
-            body += f"<p><strong>{_h(name)}</strong></p>" + _html_table(
+            body += f"<p><strong>{_h(name)}</strong></p>" + _htmlmd_table(
                 ["Item", "Severity", "Status", "Evidence", "Notes"], rows)
         counts = ", ".join(f"{totals[k]} {LABELS[k]}" for k in COUNT_KEYS if totals[k])
         if fold:
@@ -589,7 +581,7 @@ def plan_section(sc: Score, href_for: HrefFor, today: dt.date, *, fold: bool = T
     if not rows:
         return "<p>Nothing to improve.</p>\n\n"
     late = len(overdue(sc, today))
-    body = _html_table(["Item", "Severity", "Status", "Owner", "Due", "Improvement"], rows)
+    body = _htmlmd_table(["Item", "Severity", "Status", "Owner", "Due", "Improvement"], rows)
     return _fold(f"{len(rows)} action(s)" + (f", {late} overdue" if late else ""), body, fold)
 
 
@@ -599,7 +591,7 @@ def history_section(scores: list[Score], href_for: HrefFor, *, fold: bool = True
     rows = [[f"{_h(s.milestone)} ({s.date.isoformat()})" if s.date else _h(s.milestone), bar(s.totals),
              ", ".join(f"{n} {LABELS[k]}" for k, n in zip(COUNT_KEYS, _counts_row(s.totals), strict=True)),
              str(len(s.high_risks)), str(len(s.medium_risks))] for s in scores]
-    out = _html_table(["Milestone", "", "Answers", "High risks", "Medium risks"], rows) + "\n\n"
+    out = _htmlmd_table(["Milestone", "", "Answers", "High risks", "Medium risks"], rows) + "\n\n"
     for s in scores[1:]:
         if not (s.improved or s.regressed or s.new):
             continue
@@ -638,7 +630,7 @@ def earlier_answers(review: Any, asm: Any, shown: str | None, href_for: HrefFor,
             rows.append([ref, _status_cell(f) if f is not None else LABELS.get(status, status), evidence, notes])
         if rows:
             out += _fold(f"Evidence and notes recorded at {_h(m.name)} ({m.date.isoformat()}): {len(rows)} answer(s)",
-                         _html_table(["Item", "Status", "Evidence", "Notes"], rows), fold)
+                         _htmlmd_table(["Item", "Status", "Evidence", "Notes"], rows), fold)
     return out
 
 
@@ -685,7 +677,7 @@ def links_section(ctx: Any, rid: str, uri: str) -> str:
     out = ""
     if rows:
         out += "## Links\n\n" + _fold(f"{len(rows)} links (patterns used, decisions adopted, checklists)",
-                                      _html_table(["Link", "Record", "Note"], rows), True)
+                                      _htmlmd_table(["Link", "Record", "Note"], rows), True)
     back = sorted({(d["type"], u) for u, _, d in g.in_edges(rid, data=True) if not d["derived"] and u != rid})
     lines = [f"- {ctx.link(uri, u)} — {BACKLINK_VERB.get(t, t)}" for t, u in back]
     out += "## Referenced by\n\n" + ("\n".join(lines) + "\n\n" if lines else "Nothing links to this record yet.\n\n")

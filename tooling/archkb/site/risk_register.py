@@ -13,8 +13,8 @@ from typing import Any
 
 from archkb.reviews.review import risk_of, risk_reason, score
 from archkb.site.markdown import filter_box, front_matter, page_title, rel
-from archkb.site.review_md import _table, today_for_pages
-from archkb.site.sanitize import attr_text, inline_markdown, md_text
+from archkb.site.review_md import today_for_pages
+from archkb.site.sanitize import attr_text, inline_markdown, md_table, md_text
 
 LEVEL = {"low": 1, "medium": 2, "high": 3}
 STATUS_WEIGHT = {"partial": 2, "not_met": 3}
@@ -95,7 +95,7 @@ def risk_register(ctx: Any) -> str:
              "Ranked by level, then score. For a decision the owner is its decision makers and the date its "
              f"`review_by`; for a review risk, the answer's owner and due date. See also the [reviews]"
              f"({rel(uri, 'reviews/index.md')}).\n\n")
-    table = _table(["Rank, level, score", "Record and item", "Risk", "Owner", "Due", "Mitigation or improvement"],
+    table = md_table(["Rank, level, score", "Record and item", "Risk", "Owner", "Due", "Mitigation or improvement"],
                    rows) or "No open risks.\n\n"
     # A wide table: the theme's `hide` front matter gives it the width of both sidebars.
     meta = front_matter({"title": page_title("Risk register"), "archkb_index": True, "hide": ["navigation", "toc"]})

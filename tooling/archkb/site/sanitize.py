@@ -22,8 +22,11 @@ import threading
 from collections.abc import Callable
 from contextvars import ContextVar
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 import markdown
+
+from archkb.core.problems import escape_controls
 
 # tag -> allowed attributes
 ALLOWED_TAGS: dict[str, frozenset[str]] = {
@@ -61,6 +64,28 @@ def safe_url(url: str) -> str | None:
         head = re.split(r"[/?#]", compact, maxsplit=1)[0]
         return None if ":" in head else url.strip()
     return url.strip() if match.group(1).lower() in SAFE_SCHEMES else None
+
+
+# Kept as they are in a link target; everything else (`<`, `>`, quotes, spaces, parentheses,
+# backslashes, backticks, controls, non-ASCII) is percent-encoded.
+_URL_SAFE = "/:?#[]@!$&*+,;=%~-._"
+
+
+def link_target(url: str) -> str | None:
+    """`safe_url(url)` percent-encoded so it cannot end a Markdown link target (`<...>` or `(...)`) or an attribute."""
+    checked = safe_url(url)
+    if checked is None:
+        return None
+    return quote(checked.encode("utf-8", "surrogateescape"), safe=_URL_SAFE)
+
+
+def code_text(text: str) -> str:
+    """A file name or other untrusted string as inline code: HTML the page's Markdown passes through.
+
+    A Markdown code span would end at a backtick in the text and let what follows through as
+    markup; this is escaped HTML instead, one line, with controls and `|` (table cells) escaped.
+    """
+    return "<code>" + html.escape(escape_controls(text), quote=True).replace("|", "&#124;") + "</code>"
 
 
 URL_RESOLVER: ContextVar[Callable[[str], str] | None] = ContextVar("archkb_url_resolver", default=None)
@@ -258,3 +283,12 @@ def block_markdown(text: str, css_class: str = "archkb-text") -> str:
 def attr_text(text: str) -> str:
     """A plain string escaped for an HTML attribute or element text (quotes included)."""
     return html.escape(" ".join(text.split()), quote=True)
+
+
+def md_table(headers: list[str], rows: list[list[str]]) -> str:
+    """A Markdown table of already-safe cells ("" when there are no rows, so empty sections vanish)."""
+    if not rows:
+        return ""
+    out = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out.extend("| " + " | ".join(cell or " " for cell in row) + " |" for row in rows)
+    return "\n".join(out) + "\n\n"

@@ -9,17 +9,17 @@ site path, rewritten only when its content changes, and handed to MkDocs as a fi
 from __future__ import annotations
 
 import hashlib
+import json
 import os
-import pickle
 import tempfile
 from collections.abc import Iterable
 
-_MANIFEST = ".manifest.pickle"
+_MANIFEST = ".manifest.json"
 
 
-def _digest(content: str | bytes) -> bytes:
+def _digest(content: str | bytes) -> str:
     data = content.encode("utf-8") if isinstance(content, str) else content
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def stage(folder: str, assets: Iterable[tuple[str, str | bytes]]) -> dict[str, str]:
@@ -30,12 +30,13 @@ def stage(folder: str, assets: Iterable[tuple[str, str | bytes]]) -> dict[str, s
     are checked against their patterns, so they cannot leave `folder`.
     """
     try:
-        with open(os.path.join(folder, _MANIFEST), "rb") as fh:
-            manifest: dict[str, bytes] = pickle.load(fh)  # our own cache file
-    except Exception:  # missing or corrupt: write everything again
+        with open(os.path.join(folder, _MANIFEST), encoding="utf-8") as fh:
+            loaded = json.load(fh)
+        manifest: dict[str, str] = loaded if isinstance(loaded, dict) else {}
+    except (OSError, ValueError):  # missing or corrupt: write everything again
         manifest = {}
     out: dict[str, str] = {}
-    fresh: dict[str, bytes] = {}
+    fresh: dict[str, str] = {}
     try:
         for uri, content in assets:
             path = os.path.join(folder, *uri.split("/"))
@@ -48,8 +49,8 @@ def stage(folder: str, assets: Iterable[tuple[str, str | bytes]]) -> dict[str, s
                     fh.write(data)
             out[uri] = path
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".manifest-", suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(fresh, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(fresh, fh, sort_keys=True)
         os.replace(tmp, os.path.join(folder, _MANIFEST))
     except OSError:
         return {}

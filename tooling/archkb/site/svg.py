@@ -4,7 +4,9 @@ One `dot` process per graph costs more in start-up than in layout for the small 
 of a record page, so uncached graphs of one engine are sent to a few processes, many
 graphs each (Graphviz draws every graph of its input and prints the SVG documents one
 after another). The result of each graph is stored under its hash, so a second build
-with no record changed runs Graphviz not at all.
+with no record changed runs Graphviz not at all. The cache folder is private (outside the
+repository, see `core/cache.py`), and every SVG, cached or fresh, passes the active-content
+refusal of `clean_svg` on its way out: a cached file that fails it is drawn again.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import os
 import re
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 
+from archkb.core.cache import read_private, write_private
 from archkb.core.errors import ArchkbError
 
 ENGINES = frozenset({"dot", "sfdp", "neato", "fdp", "circo", "twopi"})
@@ -88,25 +90,20 @@ def _run(engine: str, dots: list[str]) -> list[str]:
 
 
 def _store(cache_dir: str | None, key: str, svg: str) -> None:
-    if not cache_dir:
-        return
-    try:
-        os.makedirs(cache_dir, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=cache_dir, prefix=".svg-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(svg)
-        os.replace(tmp, os.path.join(cache_dir, f"{key}.svg"))
-    except OSError:
-        pass  # a read-only checkout is simply not cached
+    if cache_dir:
+        write_private(os.path.join(cache_dir, f"{key}.svg"), svg.encode("utf-8"))  # unwritable: not cached
 
 
 def _load(cache_dir: str | None, key: str) -> str | None:
+    """A cached drawing that is still clean, or None (missing, unreadable, or refused: draw it again)."""
     if not cache_dir:
         return None
+    raw = read_private(os.path.join(cache_dir, f"{key}.svg"), limit=16 * 1024 * 1024)
+    if raw is None:
+        return None
     try:
-        with open(os.path.join(cache_dir, f"{key}.svg"), encoding="utf-8") as fh:
-            return fh.read()
-    except OSError:
+        return clean_svg(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ArchkbError):
         return None
 
 
