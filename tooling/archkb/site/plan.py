@@ -232,32 +232,30 @@ class Reuse:
     fresh: set[str]
 
 
-def plan_site(result: CheckResult, options: SiteOptions | None = None, *, reuse: Reuse | None = None) -> SitePlan:
-    """Every generated page of a checked knowledge base, with diagrams drawn and the navigation laid out."""
-    options = options or SiteOptions()
-    if options.diagrams not in DIAGRAM_MODES:
-        raise ArchkbError(f"diagrams must be one of {', '.join(DIAGRAM_MODES)}, not {options.diagrams!r}")
-    catalog, g = result.catalog, result.graph
-    ctx = md.PageContext(catalog, g, options.use_directory_urls, options.edit_base, options.docs_to_root,
-                         today=options.today, history=git_history(options.git_root) if options.git_root else {})
-    entries = sorted(catalog.by_id.values(), key=lambda e: (KIND_ORDER[e.kind.name], e.record.id))
-    for entry in entries:
-        ctx.uri(entry.record.id)
-    diagrams = _Diagrams(options, ctx)
-    notes: dict[str, int] = {}
+def _reused(reuse: Reuse | None, entries: list[Any], ctx: md.PageContext) -> tuple[dict[str, GeneratedPage],
+                                                                                 list[GeneratedPage]]:
+    """Pages and diagrams of records the preview may keep from the previous plan."""
     kept: dict[str, GeneratedPage] = {}
     kept_assets: list[GeneratedPage] = []
-    if reuse is not None:
-        for entry in entries:
-            rid = entry.record.id
-            old = reuse.pages.get(ctx.uri(rid))
-            if rid not in reuse.fresh and old is not None and old.source == entry.path:
-                kept[rid] = old
-                folder = md.KIND_FOLDER[entry.kind.name]
-                for suffix in (".svg", ".components.svg"):
-                    drawn = reuse.assets.get(f"diagrams/{folder}/{portal.id_path(rid)}{suffix}")
-                    if drawn is not None:
-                        kept_assets.append(drawn)
+    if reuse is None:
+        return kept, kept_assets
+    for entry in entries:
+        rid = entry.record.id
+        old = reuse.pages.get(ctx.uri(rid))
+        if rid not in reuse.fresh and old is not None and old.source == entry.path:
+            kept[rid] = old
+            folder = md.KIND_FOLDER[entry.kind.name]
+            for suffix in (".svg", ".components.svg"):
+                drawn = reuse.assets.get(f"diagrams/{folder}/{portal.id_path(rid)}{suffix}")
+                if drawn is not None:
+                    kept_assets.append(drawn)
+    return kept, kept_assets
+
+
+def _record_diagrams(diagrams: _Diagrams, g: nx.MultiDiGraph, ctx: md.PageContext, entries: list[Any],
+                     kept: dict[str, GeneratedPage], options: SiteOptions) -> dict[str, int]:
+    """Queue each record's neighbourhood and component diagrams; returns how many neighbours each leaves out."""
+    notes: dict[str, int] = {}
     for entry in entries:
         rid = entry.record.id
         if rid in kept:
@@ -274,37 +272,42 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None, *, reuse:
                          alternate=record_graph_dot(sub, name="neighbourhood", focus=rid, url_for=url_for,
                                                     rankdir="TB"))
         if entry.kind.name == "pattern" and entry.record.components:
-            diagrams.add(f"c:{rid}", pattern_component_dot(entry.record), asset=f"diagrams/{folder}/{portal.id_path(rid)}.components.svg",
+            diagrams.add(f"c:{rid}", pattern_component_dot(entry.record),
+                         asset=f"diagrams/{folder}/{portal.id_path(rid)}.components.svg",
                          page=uri, label=f"Components of {rid}",
                          alternate=pattern_component_dot(entry.record, rankdir="TB"))
-    groups = {k.name: _by_category(catalog.records(k.name)) for k in KINDS.values() if k.by_category}
+    return notes
+
+
+def _overview_diagrams(diagrams: _Diagrams, g: nx.MultiDiGraph, groups: dict[str, dict[Any, list[Any]]],
+                       options: SiteOptions) -> None:
+    """Queue one overview per category: the category's own records and the links among them."""
     for kind, by_cat in groups.items():
         for cid, recs in by_cat.items():
-            # The category's own records and the links among them. (Adding the patterns they link to in
-            # other categories made 20-30-box hairballs with labels of 2-5 px; each record page shows those.)
+            # (Adding the patterns they link to in other categories made 20-30-box hairballs with labels of
+            # 2-5 px; each record page shows those.)
             nodes = {r.id for r in recs}
             if len(nodes) > options.overview_max:
                 continue
             sub = _induced(g, nodes)
             if sub.number_of_edges() == 0 and len(nodes) < 2:
                 continue
-            page_uri = md.category_uri(kind, cid)
             asset = f"diagrams/{md.KIND_FOLDER[kind]}/category-{cid or 'uncategorised'}.svg"
             big = sub.number_of_nodes() > options.overview_dot_max
             dot = record_graph_dot(sub, name="overview", url_for=diagrams.url_for(asset),
                                    compact=big,
                                    graph_attrs={"overlap": "prism", "splines": "false", "outputorder": "edgesfirst"}
                                    if big else None)
-            diagrams.add(f"o:{kind}:{cid}", dot, asset=asset, page=page_uri, label="Overview",
+            diagrams.add(f"o:{kind}:{cid}", dot, asset=asset, page=md.category_uri(kind, cid), label="Overview",
                          engine="sfdp" if big else "dot",
                          alternate=None if big else record_graph_dot(sub, name="overview", rankdir="TB",
                                                                      url_for=diagrams.url_for(asset)))
-    if catalog.records("pattern"):
-        diagrams.add("legend", legend_dot(), asset="diagrams/patterns/legend.svg", page="patterns/index.md",
-                     label="Legend")
-    stats = RenderStats()
-    diagrams.draw(stats)
 
+
+def _record_pages(ctx: md.PageContext, entries: list[Any], kept: dict[str, GeneratedPage], diagrams: _Diagrams,
+                  notes: dict[str, int], options: SiteOptions) -> tuple[list[GeneratedPage], list[tuple[str, str]]]:
+    """Every record page (kept ones included) and the relative links that could not be published."""
+    catalog = ctx.catalog
     pages: list[GeneratedPage] = list(kept.values())
     unpublished: list[tuple[str, str]] = []
     record_files = {e.path.replace("\\", "/"): e.record.id for e in entries}
@@ -320,6 +323,13 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None, *, reuse:
             text = md.link_ids(ctx, ctx.uri(rid), pages_of(kind).record(ctx, rec, entry.path, parts), rid)
             pages.append(GeneratedPage(ctx.uri(rid), text, entry.path))
         unpublished.extend((entry.path, url) for url in broken)
+    return pages, unpublished
+
+
+def _index_pages(ctx: md.PageContext, groups: dict[str, dict[Any, list[Any]]], diagrams: _Diagrams) -> list[GeneratedPage]:
+    """Each kind's index and extra pages, category pages, tags and coverage."""
+    catalog = ctx.catalog
+    pages: list[GeneratedPage] = []
     for k in KINDS.values():
         if not catalog.records(k.name) and not k.by_category:
             continue
@@ -332,6 +342,32 @@ def plan_site(result: CheckResult, options: SiteOptions | None = None, *, reuse:
     pages.append(GeneratedPage("tags.md", md.tags_page(ctx)))
     if catalog.config.responsibilities:
         pages.append(GeneratedPage("coverage.md", md.coverage_page(ctx)))
+    return pages
+
+
+def plan_site(result: CheckResult, options: SiteOptions | None = None, *, reuse: Reuse | None = None) -> SitePlan:
+    """Every generated page of a checked knowledge base, with diagrams drawn and the navigation laid out."""
+    options = options or SiteOptions()
+    if options.diagrams not in DIAGRAM_MODES:
+        raise ArchkbError(f"diagrams must be one of {', '.join(DIAGRAM_MODES)}, not {options.diagrams!r}")
+    catalog, g = result.catalog, result.graph
+    ctx = md.PageContext(catalog, g, options.use_directory_urls, options.edit_base, options.docs_to_root,
+                         today=options.today, history=git_history(options.git_root) if options.git_root else {})
+    entries = sorted(catalog.by_id.values(), key=lambda e: (KIND_ORDER[e.kind.name], e.record.id))
+    for entry in entries:
+        ctx.uri(entry.record.id)
+    diagrams = _Diagrams(options, ctx)
+    kept, kept_assets = _reused(reuse, entries, ctx)
+    notes = _record_diagrams(diagrams, g, ctx, entries, kept, options)
+    groups = {k.name: _by_category(catalog.records(k.name)) for k in KINDS.values() if k.by_category}
+    _overview_diagrams(diagrams, g, groups, options)
+    if catalog.records("pattern"):
+        diagrams.add("legend", legend_dot(), asset="diagrams/patterns/legend.svg", page="patterns/index.md",
+                     label="Legend")
+    stats = RenderStats()
+    diagrams.draw(stats)
+    pages, unpublished = _record_pages(ctx, entries, kept, diagrams, notes, options)
+    pages.extend(_index_pages(ctx, groups, diagrams))
     nav, year_pages = bounded_nav(ctx, catalog, groups, options.year_split)
     pages.extend(GeneratedPage(uri, text) for uri, text in year_pages)
     pages.sort(key=lambda p: p.uri)
