@@ -401,24 +401,12 @@ def _check_previous_export(out: str) -> None:
                            "nothing was replaced", hint="move those files elsewhere, or export to a new folder")
 
 
-def export_project(config_file: str, out: str) -> tuple[int, int]:
-    """Write a plain MkDocs project to `out`: generated and hand-written pages, theme overrides, and a
-    `mkdocs.yml` without the archkb plugin, so `mkdocs build` there needs nothing of archkb.
-
-    Atomic: everything is written to a temporary folder beside `out` and renamed into place;
-    an existing `out` is replaced only when an earlier export created it. Returns
-    (pages written, other files copied). Raises ArchkbError (nothing changed) on any problem.
-    """
-    import shutil
-    import tempfile
-
-    import yaml
+def _planned_files(config_file: str) -> tuple[dict[str, Any], Any, Any, KnowledgeBasePlugin, Any]:
+    """mkdocs.yml as written (never executing tags), the loaded config, its own nav, the plugin and the files."""
     from mkdocs.config import load_config as load_mkdocs_config
     from mkdocs.structure.files import get_files
     from mkdocs.utils.yaml import yaml_load
 
-    out = os.path.abspath(out)
-    _check_previous_export(out)
     tags = python_tags(config_file)
     if tags:
         where, line, col, tag = tags[0]
@@ -445,63 +433,94 @@ def export_project(config_file: str, out: str) -> tuple[int, int]:
     except PluginError as exc:
         raise ArchkbError(str(exc)) from exc
     assert plugin.plan is not None
-    parent = os.path.dirname(out)
-    os.makedirs(parent, exist_ok=True)
-    tmp = tempfile.mkdtemp(prefix=".archkb-export-", dir=parent)
-    pages = copied = 0
     linked = sorted(f.src_uri for f in files if f.generated_by is None and f.abs_src_path
                     and os.path.islink(f.abs_src_path))
     if linked:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise RefusedWrite(f"refusing to export symlinked file(s): {', '.join(linked[:10])}; "
                            "export-site copies files, never what a link points at")
+    return raw, config, user_nav, plugin, files
+
+
+def _write_docs(files: Any, docs: str, plugin: KnowledgeBasePlugin) -> tuple[int, int]:
+    """Every page and file into `docs`; (pages written, other files copied)."""
+    assert plugin.plan is not None
+    pages = copied = 0
+    for file in sorted(files, key=lambda f: f.src_uri):
+        target = os.path.join(docs, *file.src_uri.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        if file.generated_by is not None:
+            content = file.content_string if file.is_documentation_page() else file.content_bytes
+        elif file.is_documentation_page():
+            content = expand_markers(file.content_string, plugin.plan.context, file.src_uri)
+        else:
+            with open(target, "wb") as fh:  # a symlink was refused before: this is the file itself
+                fh.write(read_regular(str(file.abs_src_path), 256 * 1024 * 1024))
+            copied += 1
+            continue
+        if isinstance(content, str):
+            with open(target, "w", encoding="utf-8", newline="") as text_out:
+                text_out.write(content)
+        else:
+            with open(target, "wb") as bin_out:
+                bin_out.write(content)
+        pages += file.is_documentation_page()
+        copied += not file.is_documentation_page()
+    return pages, copied
+
+
+def _exported_config(raw: dict[str, Any], nav: Any, user_nav: Any, config_file: str, tmp: str) -> dict[str, Any]:
+    """The export's mkdocs.yml: no archkb plugin, the navigation written out, the packaged theme as custom_dir."""
+    import shutil
+
+    exported = dict(raw)
+    exported["docs_dir"] = "docs"
+    exported.pop("site_dir", None)
+    exported["plugins"] = [p for p in raw.get("plugins", []) or []
+                           if (p if isinstance(p, str) else next(iter(p), "")) != "archkb"]
+    if user_nav is None and nav is not None:
+        exported["nav"] = nav
+    theme = raw.get("theme")
+    theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
+    name = "overrides"
+    shutil.copytree(THEME_DIR, os.path.join(tmp, name))
+    if theme.get("custom_dir"):
+        src = os.path.join(os.path.dirname(os.path.abspath(config_file)), theme["custom_dir"])
+        name = os.path.basename(os.path.normpath(theme["custom_dir"])) or name
+        links = symlinks_under(os.path.dirname(src), os.path.basename(src))
+        if links:
+            raise RefusedWrite(f"refusing to export symlinks in the theme's custom_dir: {', '.join(links[:10])}")
+        if name != "overrides":
+            os.replace(os.path.join(tmp, "overrides"), os.path.join(tmp, name))
+        shutil.copytree(src, os.path.join(tmp, name), dirs_exist_ok=True)
+    exported["theme"] = {**theme, "custom_dir": name}
+    css, js = raw.get("extra_css") or [], raw.get("extra_javascript") or []
+    exported["extra_css"] = [*css, *([] if THEME_CSS in css else [THEME_CSS])]
+    exported["extra_javascript"] = [*js, *([] if THEME_JS in js else [THEME_JS])]
+    return exported
+
+
+def export_project(config_file: str, out: str) -> tuple[int, int]:
+    """Write a plain MkDocs project to `out`: generated and hand-written pages, theme overrides, and a
+    `mkdocs.yml` without the archkb plugin, so `mkdocs build` there needs nothing of archkb.
+
+    Atomic: everything is written to a temporary folder beside `out` and renamed into place;
+    an existing `out` is replaced only when an earlier export created it. Returns
+    (pages written, other files copied). Raises ArchkbError (nothing changed) on any problem.
+    """
+    import shutil
+    import tempfile
+
+    import yaml
+
+    out = os.path.abspath(out)
+    _check_previous_export(out)
+    raw, config, user_nav, plugin, files = _planned_files(config_file)
+    parent = os.path.dirname(out)
+    os.makedirs(parent, exist_ok=True)
+    tmp = tempfile.mkdtemp(prefix=".archkb-export-", dir=parent)
     try:
-        docs = os.path.join(tmp, "docs")
-        for file in sorted(files, key=lambda f: f.src_uri):
-            target = os.path.join(docs, *file.src_uri.split("/"))
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if file.generated_by is not None:
-                content = file.content_string if file.is_documentation_page() else file.content_bytes
-            elif file.is_documentation_page():
-                content = expand_markers(file.content_string, plugin.plan.context, file.src_uri)
-            else:
-                with open(target, "wb") as fh:  # a symlink was refused above: this is the file itself
-                    fh.write(read_regular(str(file.abs_src_path), 256 * 1024 * 1024))
-                copied += 1
-                continue
-            if isinstance(content, str):
-                with open(target, "w", encoding="utf-8", newline="") as text_out:
-                    text_out.write(content)
-            else:
-                with open(target, "wb") as bin_out:
-                    bin_out.write(content)
-            pages += file.is_documentation_page()
-            copied += not file.is_documentation_page()
-        exported = dict(raw)
-        exported["docs_dir"] = "docs"
-        exported.pop("site_dir", None)
-        exported["plugins"] = [p for p in raw.get("plugins", []) or []
-                               if (p if isinstance(p, str) else next(iter(p), "")) != "archkb"]
-        if user_nav is None and config.nav is not None:
-            exported["nav"] = config.nav
-        theme = raw.get("theme")
-        theme = dict(theme) if isinstance(theme, dict) else {"name": theme or "material"}
-        name = "overrides"
-        shutil.copytree(THEME_DIR, os.path.join(tmp, name))
-        if theme.get("custom_dir"):
-            src = os.path.join(os.path.dirname(os.path.abspath(config_file)), theme["custom_dir"])
-            name = os.path.basename(os.path.normpath(theme["custom_dir"])) or name
-            links = symlinks_under(os.path.dirname(src), os.path.basename(src))
-            if links:
-                raise RefusedWrite(f"refusing to export symlinks in the theme's custom_dir: {', '.join(links[:10])}")
-            if name != "overrides":
-                os.replace(os.path.join(tmp, "overrides"), os.path.join(tmp, name))
-            shutil.copytree(src, os.path.join(tmp, name), dirs_exist_ok=True)
-        exported["theme"] = {**theme, "custom_dir": name}
-        exported["extra_css"] = [*(raw.get("extra_css") or []), *([] if THEME_CSS in (raw.get("extra_css") or [])
-                                                                    else [THEME_CSS])]
-        exported["extra_javascript"] = [*(raw.get("extra_javascript") or []),
-                                        *([] if THEME_JS in (raw.get("extra_javascript") or []) else [THEME_JS])]
+        pages, copied = _write_docs(files, os.path.join(tmp, "docs"), plugin)
+        exported = _exported_config(raw, config.nav, user_nav, config_file, tmp)
         with open(os.path.join(tmp, "mkdocs.yml"), "w", encoding="utf-8") as fh:
             fh.write("# Written by `archkb export-site`: the knowledge base's pages as a plain MkDocs project.\n")
             yaml.safe_dump(exported, fh, sort_keys=False, allow_unicode=True, width=1000)
