@@ -1,8 +1,9 @@
-"""Test and benchmark helper: time a Pagefind query in headless Chromium on a freshly opened page.
+"""Test and benchmark helper for headless Chromium: where it is, how to start it, a local server, a timed query.
 
-Shared by tests/test_search_pagefind.py and benchmarks/bench_scale.py, so the test checks
-the same thing the benchmark measures: from the last keystroke to the first result shown,
-and the bytes the browser fetched for the query (everything requested after the page loaded).
+The one place for the Chromium path and flags (every browser test imports them from here),
+`serve` for built sites, and `time_query`, shared by tests/test_search_pagefind.py and
+benchmarks/bench_scale.py so the test checks the same thing the benchmark measures: from the
+last keystroke to the first result shown, and the bytes the browser fetched for the query.
 """
 
 from __future__ import annotations
@@ -21,6 +22,19 @@ from typing import Any
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+@contextlib.contextmanager
+def launch_browser() -> Iterator[Any]:
+    """Debian's chromium through Playwright (`executable_path`, never a browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

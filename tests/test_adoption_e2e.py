@@ -19,10 +19,9 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from search_probe import CHROMIUM, launch_browser, serve
 
 from conftest import FIXTURES, ROOT
-
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 
 pytestmark = [
     pytest.mark.slow,
@@ -77,8 +76,6 @@ def broken_internal_links(site: str) -> list[str]:
 
 
 def test_a_team_adopts_archkb_from_the_wheel(tmp_path):
-    from playwright.sync_api import sync_playwright
-
     timings: dict[str, float] = {}
     env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHONPATH"))}
     env.update(NO_MKDOCS_2_WARNING="1", ARCHKB_STATE_DIR=str(tmp_path / "state"), GIT_AUTHOR_NAME="t",
@@ -122,41 +119,24 @@ def test_a_team_adopts_archkb_from_the_wheel(tmp_path):
     assert not os.path.exists(os.path.join(site, "architecture")), "the old Markdown log is published again"
     assert broken_internal_links(site) == []
 
-    import http.server
-    import threading
-    from functools import partial
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), partial(Quiet, directory=site))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}/"
-    try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-            page = browser.new_page()
-            failed: list[str] = []
-            page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and r.url.startswith(base) else None)
-            page.goto(base + "decisions/ADR-0002/")
-            banner = page.locator(".archkb-banner")
-            assert "superseded" in banner.inner_text()
-            assert page.locator(".archkb-badge").inner_text().strip().lower() == "superseded"
-            successor = banner.locator("a")
-            assert successor.inner_text().startswith("ADR-0004")
-            assert page.locator("img[alt='How an order is written']").evaluate("img => img.naturalWidth") > 0
-            successor.click()
-            page.wait_for_url(base + "decisions/ADR-0004/")
-            assert "ADR-0004" in page.locator("h1").inner_text()
-            response = page.goto(base + "architecture/decisions/0002-store-orders-in-postgresql/")
-            assert response is not None and response.status == 404
-            failed.remove(base + "architecture/decisions/0002-store-orders-in-postgresql/")
-            page.goto(base + "decisions/ADR-0003/")
-            page.locator("a", has_text="ADR 2").first.click()
-            page.wait_for_url(base + "decisions/ADR-0002/")
-            assert failed == []
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve(site) as base, launch_browser() as browser:
+        page = browser.new_page()
+        failed: list[str] = []
+        page.on("response", lambda r: failed.append(r.url) if r.status >= 400 and r.url.startswith(base) else None)
+        page.goto(base + "decisions/ADR-0002/")
+        banner = page.locator(".archkb-banner")
+        assert "superseded" in banner.inner_text()
+        assert page.locator(".archkb-badge").inner_text().strip().lower() == "superseded"
+        successor = banner.locator("a")
+        assert successor.inner_text().startswith("ADR-0004")
+        assert page.locator("img[alt='How an order is written']").evaluate("img => img.naturalWidth") > 0
+        successor.click()
+        page.wait_for_url(base + "decisions/ADR-0004/")
+        assert "ADR-0004" in page.locator("h1").inner_text()
+        response = page.goto(base + "architecture/decisions/0002-store-orders-in-postgresql/")
+        assert response is not None and response.status == 404
+        failed.remove(base + "architecture/decisions/0002-store-orders-in-postgresql/")
+        page.goto(base + "decisions/ADR-0003/")
+        page.locator("a", has_text="ADR 2").first.click()
+        page.wait_for_url(base + "decisions/ADR-0002/")
+        assert failed == []

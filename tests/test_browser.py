@@ -8,45 +8,20 @@ installs it.
 from __future__ import annotations
 
 import contextlib
-import functools
-import http.server
 import os
-import shutil
-import threading
 from collections.abc import Iterator
 
 import pytest
 from kbsite_project import build_project, make_project
+from search_probe import CHROMIUM, launch_browser, serve
 
 from archkb.site.svg import graphviz_available
-
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (Debian package `chromium`; `make test` installs it)"),
     pytest.mark.skipif(not graphviz_available(), reason="Graphviz `dot` is not installed"),
 ]
-
-
-@contextlib.contextmanager
-def serve(folder: str) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=folder)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -60,11 +35,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    pytest.importorskip("playwright.sync_api")
+    with launch_browser() as b:
         yield b
-        b.close()
 
 
 PAGES = ["", "decisions/", "decisions/ADR-0001/", "decisions/ADR-0002/", "decisions/status/", "decisions/timeline/",

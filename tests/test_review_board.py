@@ -10,6 +10,7 @@ import shutil
 import subprocess
 
 import pytest
+from search_probe import CHROMIUM
 
 from archkb.cli import main
 from archkb.core.catalog import load_catalog
@@ -193,7 +194,6 @@ def test_report_html_has_summary_then_scorecard_then_plan(capsys, kb, tmp_path):
     assert code == 1 and "exists" in err
 
 
-CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
 
 
 @pytest.mark.browser

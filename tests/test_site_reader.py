@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from test_browser import ARGS, CHROMIUM, serve
+from search_probe import CHROMIUM, launch_browser, serve
 
 from archkb.site.svg import graphviz_available
 from conftest import ROOT
@@ -129,11 +129,9 @@ def built() -> Iterator[tuple[str, str]]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    pytest.importorskip("playwright.sync_api")
+    with launch_browser() as b:
         yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
