@@ -9,10 +9,9 @@ import os
 import sys
 from typing import TYPE_CHECKING, Any
 
+from archkb.check import check_kb
 from archkb.core.kinds import KINDS
 from archkb.core.problems import problems_to_json, sort_problems
-from archkb.pr.gitdiff import pr_problems
-from archkb.rules.cached import check_kb
 
 if TYPE_CHECKING:
     from archkb.rules import CheckResult
@@ -111,6 +110,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     problems = outcome.problems
     if args.base:
         result = outcome.result
+        from archkb.pr.gitdiff import pr_problems  # git and the catalog: only with --base, not on a cache hit
+
         problems = problems + pr_problems(args.root, args.base, result)
         problems = sort_problems(problems)
     errors = sum(1 for p in problems if p.is_error)

@@ -9,17 +9,46 @@ behaviour. Adding a kind is a model, a template, an entry here and a page render
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-
-from pydantic import BaseModel
+from typing import TYPE_CHECKING
 
 from archkb.core.errors import UsageError
-from archkb.models.checklist import Checklist
-from archkb.models.decision import Decision
-from archkb.models.pattern import Pattern
-from archkb.models.principle import Principle
-from archkb.models.review import Review
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+
+# Each kind's model, imported on first use: discovery and a cached `archkb check` need the kinds'
+# folders and names, not pydantic (importing it and the models costs ~0.2 s of every command).
+def _decision() -> type[BaseModel]:
+    from archkb.models.decision import Decision
+
+    return Decision
+
+
+def _pattern() -> type[BaseModel]:
+    from archkb.models.pattern import Pattern
+
+    return Pattern
+
+
+def _principle() -> type[BaseModel]:
+    from archkb.models.principle import Principle
+
+    return Principle
+
+
+def _checklist() -> type[BaseModel]:
+    from archkb.models.checklist import Checklist
+
+    return Checklist
+
+
+def _review() -> type[BaseModel]:
+    from archkb.models.review import Review
+
+    return Review
 
 
 class UnknownKind(UsageError):
@@ -34,8 +63,8 @@ class Kind:
     """The kind's name in records, commands and JSON (`decision`)."""
     folder: str
     """The record folder at the KB root (`adr`)."""
-    model: type[BaseModel]
-    """The pydantic model that validates a record."""
+    load_model: Callable[[], type[BaseModel]]
+    """Returns the pydantic model that validates a record (see `model`)."""
     id_example: str
     """An example id, for messages and scaffolds."""
     title: str
@@ -59,12 +88,17 @@ class Kind:
     by_category: bool = False
     """Its site section is grouped by category (with per-category index pages and overview diagrams)."""
 
+    @property
+    def model(self) -> type[BaseModel]:
+        """The pydantic model that validates a record of this kind."""
+        return self.load_model()
+
 
 _ALL_LINKABLE = frozenset({"decision", "pattern", "checklist"})
 
 _KINDS = (
     Kind(
-        "decision", "adr", Decision, "ADR-0001", "Decisions", "Decision", "decisions", 0,
+        "decision", "adr", _decision, "ADR-0001", "Decisions", "Decision", "decisions", 0,
         {"shape": "box", "style": "rounded,filled", "fillcolor": "#e3f2fd", "color": "#1565c0"},
         links={
             "supersedes": frozenset({"decision"}),
@@ -84,7 +118,7 @@ _KINDS = (
         numbered=True, template="decision.yaml", by_category=True,
     ),
     Kind(
-        "pattern", "patterns", Pattern, "feature-store", "Patterns", "Pattern", "patterns", 1,
+        "pattern", "patterns", _pattern, "feature-store", "Patterns", "Pattern", "patterns", 1,
         {"shape": "component", "style": "filled", "fillcolor": "#f1f8e9", "color": "#558b2f"},
         links={
             "supersedes": frozenset({"pattern"}),
@@ -102,7 +136,7 @@ _KINDS = (
         template="pattern.yaml", by_category=True,
     ),
     Kind(
-        "principle", "principles", Principle, "single-model-gateway", "Principles", "Principle", "principles", 2,
+        "principle", "principles", _principle, "single-model-gateway", "Principles", "Principle", "principles", 2,
         {"shape": "hexagon", "style": "filled", "fillcolor": "#ede7f6", "color": "#4527a0"},
         links={
             "realised_by": frozenset({"decision", "pattern"}),
@@ -116,13 +150,13 @@ _KINDS = (
         template="principle.yaml",
     ),
     Kind(
-        "checklist", "checklists", Checklist, "data-readiness", "Checklists", "Checklist", "checklists", 3,
+        "checklist", "checklists", _checklist, "data-readiness", "Checklists", "Checklist", "checklists", 3,
         {"shape": "note", "style": "filled", "fillcolor": "#fff8e1", "color": "#f9a825"},
         links={"relates_to": _ALL_LINKABLE, "mitigated_by": frozenset({"pattern"})},
         template="checklist.yaml",
     ),
     Kind(
-        "review", "reviews", Review, "claims-triage", "Reviews", "Review", "reviews", 4,
+        "review", "reviews", _review, "claims-triage", "Reviews", "Review", "reviews", 4,
         {"shape": "folder", "style": "filled", "fillcolor": "#fce4ec", "color": "#ad1457"},
         links={"uses": frozenset({"pattern"}), "adopts": frozenset({"decision"}),
                "covers": frozenset({"checklist"})},
