@@ -99,3 +99,18 @@ def test_the_cache_salt_covers_every_sub_package() -> None:
     finally:
         os.utime(rule, ns=(st.st_atime_ns, st.st_mtime_ns))
         snapshot.salt.cache_clear()
+
+
+def test_a_cached_check_imports_neither_pydantic_nor_networkx(tmp_path) -> None:
+    """The hot path: `archkb check` on an unchanged KB answers from its cache without the heavy libraries."""
+    root = tmp_path / "kb"
+    shutil.copytree(os.path.join(FIXTURES, "kb-small"), root)
+    env = {**os.environ, "PYTHONPATH": os.path.join(ROOT, "tooling"), "ARCHKB_CACHE_DIR": str(tmp_path / "cache"),
+           "ARCHKB_STATE_DIR": str(tmp_path / "state")}
+    code = ("import sys; from archkb.cli import main; rc = main(['check', sys.argv[1]]); "
+            "heavy = sorted(m for m in ('pydantic', 'networkx') if m in sys.modules); print(rc, heavy)")
+    first = subprocess.run([sys.executable, "-c", code, str(root)], env=env, capture_output=True, text=True, check=True)
+    second = subprocess.run([sys.executable, "-c", code, str(root)], env=env, capture_output=True, text=True,
+                            check=True)
+    assert "['networkx', 'pydantic']" in first.stdout.splitlines()[-1]
+    assert second.stdout.splitlines()[-1].endswith(" []")

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
+from archkb.check import check_kb
 from archkb.core import portal
 from archkb.core.catalog import load_catalog
 from archkb.rules import check_catalog
-from archkb.check import check_kb
 from archkb.site.plan import SiteOptions, plan_site
 from conftest import FIXTURES
 
